@@ -1,0 +1,40 @@
+# deftweb: `make run` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DEFTWEB_ENVIRONMENT ?= development
+
+.PHONY: run test lint test-fast venv test-deps clean bench
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(BIN)/activate
+
+$(VENV)/.test-deps: requirements-test.txt requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+venv: $(BIN)/activate
+test-deps: $(VENV)/.test-deps
+
+## run: the app at http://127.0.0.1:5000 on instance/deftweb.sqlite, demo data, development login on
+run: venv
+	$(BIN)/flask --app deftweb init-db
+	$(BIN)/flask --app deftweb demo-data --if-empty
+	DEFTWEB_DEV_LOGIN=true $(BIN)/flask --app deftweb run --host 127.0.0.1 --port 5000
+
+## test: lint, then the suite on SQLite, on PostgreSQL, and the browser journeys
+test: test-deps
+	scripts/test-all.sh
+
+## test-fast: the suite on SQLite only (no PostgreSQL, no browser)
+test-fast: test-deps
+	$(BIN)/pytest -m "not browser"
+
+lint: test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .ruff_cache .hypothesis

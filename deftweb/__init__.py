@@ -1,0 +1,87 @@
+"""deftweb: the web UI of DEFT, the task-definition layer of ATLAS Production System II."""
+
+import logging
+
+from flask import Flask, request
+
+from deftweb.api import API_CONFIG
+from deftweb.config import load_config
+from deftweb.database import begin_write, configure_engine
+from deftweb.errors import register_error_handlers
+from deftweb.extensions import api, csrf, db, login_manager, migrate
+from deftweb.htmx import flash_to_htmx
+
+log = logging.getLogger(__name__)
+
+HTMX_VERSION = "2.0.11"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(API_CONFIG)
+    load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    _register_request_hooks(app)
+    _register_cli(app)
+    _warn_about_dev_login(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from deftweb.auth import views as auth_views
+    from deftweb.blueprints import api_requests, api_tasks, health, main, requests, tasks
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(requests.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_views.bp)
+    api.register_blueprint(api_requests.blp)
+    api.register_blueprint(api_tasks.blp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from deftweb.auth import sessions
+
+    sessions.init_login_manager(login_manager)
+
+    @app.before_request
+    def _write_lock_for_unsafe_methods():
+        if request.method not in SAFE_METHODS:
+            begin_write()
+
+    app.after_request(flash_to_htmx)
+
+    @app.context_processor
+    def _layout_context():
+        return {"htmx_version": HTMX_VERSION, "dev_login": app.config["DEV_LOGIN"]}
+
+
+def _register_cli(app: Flask) -> None:
+    from deftweb import cli
+
+    cli.register(app)
+
+
+def _warn_about_dev_login(app: Flask) -> None:
+    if app.config["DEV_LOGIN"]:
+        log.warning("DEV_LOGIN is on: anyone can sign in as any user. Never use it in production.")

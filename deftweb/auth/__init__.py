@@ -1,0 +1,1 @@
+"""Who you are (sign-in, sessions) and what you may do (policy)."""

@@ -1,0 +1,99 @@
+"""Configuration: defaults in code, then `instance/config.py`, then `DEFTWEB_*` variables."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+#: Every key deftweb reads, with its default. The README's configuration table mirrors this.
+DEFAULTS = {
+    # "production" refuses unsafe settings at start; "development" generates a secret key and allows
+    # the development login; "testing" is what the test suite uses.
+    "ENVIRONMENT": "production",
+    "DATABASE_URL": None,  # None: sqlite file instance/deftweb.sqlite
+    "SECRET_KEY": None,
+    "DEV_LOGIN": False,
+    "SQL_ECHO": False,
+    # Max request body; the SAML ACS has its own, tighter cap.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MONITOR_TASK_URL": "https://bigpanda.cern.ch/task/{id}/",
+    "TASK_ID_START": 100_000_000,
+}
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """A setting that stops the app from starting; the message says what to change."""
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill `app.config` from defaults, the instance file, the environment and `test_config`."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("DEFTWEB")
+    else:
+        app.config.from_mapping(test_config)
+    _derive(app)
+    check_config(app.config)
+
+
+def _derive(app: Flask) -> None:
+    config = app.config
+    development = config["ENVIRONMENT"] == "development"
+    if config["DATABASE_URL"] is None:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "deftweb.sqlite")
+    if not config["SECRET_KEY"] and development:
+        config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    if development:
+        config["SESSION_COOKIE_SECURE"] = False
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config["SQLALCHEMY_ECHO"] = config["SQL_ECHO"]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["DATABASE_URL"])
+
+
+def engine_options(url: str) -> dict:
+    """Per backend: SQLite waits up to 30 s for the write lock, PostgreSQL checks pooled links."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read, or create on the first development run, `instance/secret_key`."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+        log.warning("generated a new development secret key in %s", path)
+    return path.read_text().strip()
+
+
+def check_config(config) -> None:
+    """Refuse to start with a setting that is unsafe or unusable, saying which key to fix."""
+    env = config["ENVIRONMENT"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"DEFTWEB_ENVIRONMENT is {env!r}; use one of {', '.join(ENVIRONMENTS)}")
+    if not config["SECRET_KEY"]:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production set DEFTWEB_SECRET_KEY or SECRET_KEY in "
+            "instance/config.py to a long random value (python -c 'import secrets; "
+            "print(secrets.token_hex(32))'); in development set DEFTWEB_ENVIRONMENT=development."
+        )
+    if env == "production" and config["DEV_LOGIN"]:
+        raise ConfigError("DEV_LOGIN is on while ENVIRONMENT is production: switch one of them off")
+    url = config["DATABASE_URL"]
+    if not (url.startswith("sqlite") or url.startswith("postgresql+psycopg")):
+        raise ConfigError(
+            f"DATABASE_URL {url.split('@')[-1]!r} is not supported: use sqlite:///PATH "
+            "or postgresql+psycopg://USER@HOST:PORT/DB"
+        )

@@ -1,0 +1,1 @@
+"""Business logic with no Flask request in it. Services flush; the caller commits once."""

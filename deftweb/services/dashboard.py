@@ -1,0 +1,47 @@
+"""What the dashboard shows: status counts and the latest changes."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from deftweb.models import Request, RequestStatus, Task, TaskStatus, db
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+
+
+def request_status_counts() -> list[StatusCount]:
+    """Requests per status, in workflow order, zero counts included."""
+    return _counts(Request, [s.value for s in RequestStatus])
+
+
+def task_status_counts() -> list[StatusCount]:
+    """Tasks per status, in lifecycle order; statuses with no task are left out."""
+    counts = _counts(Task, [s.value for s in TaskStatus])
+    return [c for c in counts if c.count]
+
+
+def _counts(model, order: list[str]) -> list[StatusCount]:
+    query = sa.select(model.status, sa.func.count()).group_by(model.status)
+    rows = dict(db.session.execute(query).all())
+    known = [StatusCount(s, rows.pop(s, 0)) for s in order]
+    return known + [StatusCount(s, n) for s, n in sorted(rows.items())]
+
+
+def recent_requests(limit: int = 10) -> list[Request]:
+    return list(
+        db.session.scalars(
+            sa.select(Request)
+            .options(joinedload(Request.working_group), joinedload(Request.requester))
+            .order_by(Request.updated_at.desc(), Request.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_tasks(limit: int = 10) -> list[Task]:
+    return list(db.session.scalars(sa.select(Task).order_by(Task.updated_at.desc()).limit(limit)))
