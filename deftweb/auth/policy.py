@@ -1,16 +1,71 @@
 """Who may do what: plain predicates, deny by default, used by pages and the API alike.
 
-Each predicate takes the user (possibly anonymous) and the object and returns a bool. Routes call
-`require(predicate(...))` right after loading the object.
+Each predicate takes the user (possibly anonymous, possibly None) and the object and returns a bool.
+Routes call `require(predicate(...))` right after loading the object. Every active signed-in user
+may view every request, task and dataset (ATLAS production is collaboration-wide transparent);
+roles and working-group memberships decide what one may do.
+
+Sections: general helpers and predicates (sign-in, roles, groups, viewing, admin), then one section
+per area that adds its own predicates (review workflow, task actions...).
 """
 
 from flask import abort
 
-from deftweb.models import User
+from deftweb.models import GlobalRole, MembershipRole, RequestStatus, User, WorkingGroup
+
+# --- General: who the user is -------------------------------------------------------------------
 
 
 def is_signed_in(user) -> bool:
-    return isinstance(user, User) and user.is_active
+    """A real, active user (not anonymous, not disabled)."""
+    return isinstance(user, User) and bool(user.is_active)
+
+
+def has_global_role(user, role: GlobalRole) -> bool:
+    return is_signed_in(user) and user.has_role(role)
+
+
+def is_admin(user) -> bool:
+    return has_global_role(user, GlobalRole.ADMIN)
+
+
+def is_production_manager(user) -> bool:
+    return has_global_role(user, GlobalRole.PRODUCTION_MANAGER)
+
+
+def is_mc_coordinator(user) -> bool:
+    return has_global_role(user, GlobalRole.MC_COORDINATOR)
+
+
+def group_code(group: WorkingGroup | str | None) -> str | None:
+    """The code of a working group given as a model or as its code."""
+    if isinstance(group, WorkingGroup):
+        return group.code
+    return group or None
+
+
+def group_role(user, group: WorkingGroup | str | None) -> str | None:
+    """The user's strongest role in `group` (convener > member), or None."""
+    code = group_code(group)
+    if not is_signed_in(user) or code is None:
+        return None
+    return user.group_roles().get(code)
+
+
+def is_member_of(user, group: WorkingGroup | str | None) -> bool:
+    """A member or a convener of the group."""
+    return group_role(user, group) in (MembershipRole.MEMBER, MembershipRole.CONVENER)
+
+
+def is_convener_of(user, group: WorkingGroup | str | None) -> bool:
+    return group_role(user, group) == MembershipRole.CONVENER
+
+
+def is_requester_of(user, request) -> bool:
+    return is_signed_in(user) and request is not None and request.requester_id == user.id
+
+
+# --- General: viewing ---------------------------------------------------------------------------
 
 
 def can_view_request(user, request) -> bool:
@@ -19,6 +74,43 @@ def can_view_request(user, request) -> bool:
 
 def can_view_task(user, task) -> bool:
     return is_signed_in(user) and task is not None
+
+
+def can_view_dataset(user, dataset) -> bool:
+    return is_signed_in(user) and dataset is not None
+
+
+# --- General: requests and templates ------------------------------------------------------------
+
+
+def can_file_request_for(user, group: WorkingGroup | str | None) -> bool:
+    """File a new request on behalf of a working group: its members and conveners."""
+    if isinstance(group, WorkingGroup) and not group.is_active:
+        return False
+    return is_member_of(user, group)
+
+
+def can_edit_request(user, request) -> bool:
+    """Edit a request's content: its requester, while it is still a draft."""
+    return is_requester_of(user, request) and request.status == RequestStatus.DRAFT
+
+
+def can_manage_templates(user, group: WorkingGroup | str | None) -> bool:
+    """Create, edit and retire a working group's request templates: its conveners."""
+    return is_convener_of(user, group)
+
+
+# --- General: administration and one's own account ----------------------------------------------
+
+
+def can_admin(user) -> bool:
+    """Admin pages: users, identities, memberships, roles."""
+    return is_admin(user)
+
+
+def can_manage_own_account(user) -> bool:
+    """The profile page: one's identities, API tokens and notification settings."""
+    return is_signed_in(user)
 
 
 def require(allowed: bool, message: str = "You may not do this.") -> None:

@@ -1,0 +1,140 @@
+"""The general policy predicates as a truth table: every kind of user against every object."""
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from deftweb.auth import policy
+from deftweb.models import GlobalRole, RequestStatus
+
+PEOPLE = {
+    "anonymous": None,
+    "none": None,
+    "disabled-admin": {"roles": (GlobalRole.ADMIN,), "is_active": False},
+    "nobody": {},
+    "higg-member": {"groups": {"HIGG": "member"}},
+    "higg-convener": {"groups": {"HIGG": "convener"}},
+    "susy-convener": {"groups": {"SUSY": "convener"}},
+    "mc-coordinator": {"roles": (GlobalRole.MC_COORDINATOR,)},
+    "prod-manager": {"roles": (GlobalRole.PRODUCTION_MANAGER,)},
+    "admin": {"roles": (GlobalRole.ADMIN,)},
+}
+
+#: predicate name -> the people for whom it is true; everyone else is denied.
+TRUTH = {
+    "view_request": {
+        "nobody",
+        "higg-member",
+        "higg-convener",
+        "susy-convener",
+        "mc-coordinator",
+        "prod-manager",
+        "admin",
+        "requester",
+    },
+    "view_task": {
+        "nobody",
+        "higg-member",
+        "higg-convener",
+        "susy-convener",
+        "mc-coordinator",
+        "prod-manager",
+        "admin",
+        "requester",
+    },
+    "view_dataset": {
+        "nobody",
+        "higg-member",
+        "higg-convener",
+        "susy-convener",
+        "mc-coordinator",
+        "prod-manager",
+        "admin",
+        "requester",
+    },
+    "edit_draft": {"requester"},
+    "edit_submitted": set(),
+    "file_for_higg": {"higg-member", "higg-convener", "requester"},
+    "file_for_inactive_group": set(),
+    "manage_higg_templates": {"higg-convener"},
+    "admin": {"admin"},
+    "own_account": {
+        "nobody",
+        "higg-member",
+        "higg-convener",
+        "susy-convener",
+        "mc-coordinator",
+        "prod-manager",
+        "admin",
+        "requester",
+    },
+    "convener_of_higg": {"higg-convener"},
+    "production_manager": {"prod-manager"},
+    "mc_coordinator": {"mc-coordinator"},
+}
+
+
+def _checks(make):
+    draft = make.request(requester=make.user(groups={"HIGG": "member"}))
+    submitted = make.request(requester=draft.requester, status=RequestStatus.WAITING)
+    task = make.task(request=draft)
+    inactive = make.group("TOPQ")
+    inactive.is_active = False
+    return draft.requester, {
+        "view_request": lambda u: policy.can_view_request(u, draft),
+        "view_task": lambda u: policy.can_view_task(u, task),
+        "view_dataset": lambda u: policy.can_view_dataset(u, object()),
+        "edit_draft": lambda u: policy.can_edit_request(u, draft),
+        "edit_submitted": lambda u: policy.can_edit_request(u, submitted),
+        "file_for_higg": lambda u: policy.can_file_request_for(u, make.group("HIGG")),
+        "file_for_inactive_group": lambda u: policy.can_file_request_for(u, inactive),
+        "manage_higg_templates": lambda u: policy.can_manage_templates(u, "HIGG"),
+        "admin": policy.can_admin,
+        "own_account": policy.can_manage_own_account,
+        "convener_of_higg": lambda u: policy.is_convener_of(u, make.group("HIGG")),
+        "production_manager": policy.is_production_manager,
+        "mc_coordinator": policy.is_mc_coordinator,
+    }
+
+
+def _people(make, requester):
+    people = {"anonymous": AnonymousUserMixin(), "none": None, "requester": requester}
+    for name, spec in PEOPLE.items():
+        if spec is not None:
+            people[name] = make.user(**spec)
+    return people
+
+
+def test_truth_table(make):
+    requester, checks = _checks(make)
+    people = _people(make, requester)
+    assert set(checks) == set(TRUTH)
+    table = {
+        (check, person): bool(predicate(user))
+        for check, predicate in checks.items()
+        for person, user in people.items()
+    }
+    expected = {(check, person): person in TRUTH[check] for check, person in table}
+    wrong = sorted(key for key in table if table[key] != expected[key])
+    assert not wrong, f"policy differs from the truth table at {wrong}"
+
+
+@pytest.mark.parametrize("obj", [None])
+def test_nothing_to_view_is_denied(make, obj):
+    admin = make.user(roles=(GlobalRole.ADMIN,))
+    assert not policy.can_view_request(admin, obj)
+    assert not policy.can_view_task(admin, obj)
+    assert not policy.can_edit_request(admin, obj)
+
+
+def test_group_given_as_none_is_denied(make):
+    convener = make.user(groups={"HIGG": "convener"})
+    assert not policy.can_manage_templates(convener, None)
+    assert not policy.can_file_request_for(convener, None)
+
+
+def test_require_raises_403(app):
+    from werkzeug.exceptions import Forbidden
+
+    policy.require(True)
+    with pytest.raises(Forbidden):
+        policy.require(False, "no")
