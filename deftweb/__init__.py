@@ -1,6 +1,7 @@
 """deftweb: the web UI of DEFT, the task-definition layer of ATLAS Production System II."""
 
 import logging
+import os
 
 from flask import Flask, request
 
@@ -18,7 +19,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # DEFTWEB_INSTANCE_PATH moves instance/ (config.py, secret key, SQLite file) elsewhere.
+    instance_path = os.environ.get("DEFTWEB_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(API_CONFIG)
     load_config(app, test_config)
     _init_extensions(app)

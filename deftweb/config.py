@@ -24,7 +24,20 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MONITOR_TASK_URL": "https://bigpanda.cern.ch/task/{id}/",
-    "TASK_ID_START": 100_000_000,
+    # Review workflow e-mail: links in mails start with PUBLIC_URL; the outbox is sent through
+    # this SMTP server by `flask send-notifications`.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "MAIL_FROM": "deftweb <deftweb-noreply@localhost>",
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_STARTTLS": False,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 30,  # seconds per SMTP operation
+    "NOTIFY_MAX_ATTEMPTS": 8,  # then the message is marked failed
+    "NOTIFY_RETRY_SECONDS": 60,  # first retry delay, doubled on each failure, at most 6 hours
+    "NOTIFY_LEASE_SECONDS": 300,  # a claimed message whose sender died is retried after this
+    "NOTIFY_DIGEST_HOURS": 24,  # digest users get one mail per this many hours
 }
 
 ENVIRONMENTS = ("production", "development", "testing")

@@ -18,21 +18,21 @@ from tests.databases import (
     create_scratch_database,
     drop_scratch_database,
     reset_database,
-    test_database_url,
+    suite_database_url,
 )
 from tests.factories import Factories
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return test_database_url(tmp_path_factory.mktemp("db"))
+    return suite_database_url(tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture(scope="session")
 def app(database_url):
     """The app, on a database freshly migrated to head and holding the reference data."""
     reset_database(database_url)
-    app = create_app(test_config=test_settings(database_url))
+    app = create_app(test_config=app_settings(database_url))
     with app.app_context():
         upgrade()
         ensure_reference_data()
@@ -43,7 +43,7 @@ def app(database_url):
         db.engine.dispose()
 
 
-def test_settings(database_url: str, **overrides) -> dict:
+def app_settings(database_url: str, **overrides) -> dict:
     settings = {
         "ENVIRONMENT": "testing",
         "SECRET_KEY": "test-secret-key",

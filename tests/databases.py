@@ -14,7 +14,7 @@ import sqlalchemy as sa
 ENV_VAR = "DEFTWEB_TEST_DATABASE_URL"
 
 
-def test_database_url(folder: Path) -> str:
+def suite_database_url(folder: Path) -> str:
     return os.environ.get(ENV_VAR) or f"sqlite:///{folder / 'deftweb-test.sqlite'}"
 
 

@@ -1,5 +1,6 @@
 """Synthetic tasks for scale work: chains of realistic tasks, inserted in bulk through Core."""
 
+import itertools
 import random
 from collections.abc import Iterator
 from datetime import timedelta
@@ -50,7 +51,8 @@ def generate_tasks(
     The caller commits between batches (one huge transaction would bloat SQLite's WAL).
     """
     rng = random.Random(seed)
-    statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(itertools.accumulate(STATUS_WEIGHTS.values()))
     groups = list(WORKING_GROUPS)
     now = utcnow()
     done = 0
@@ -58,7 +60,7 @@ def generate_tasks(
         size = min(BATCH_SIZE, count - done)
         ids = allocate_task_ids(size)
         rows = list(_rows(rng, ids, statuses, weights, groups, request_ids or [None], now))
-        db.session.execute(sa.insert(Task), rows)
+        db.session.execute(sa.insert(Task.__table__), rows)
         done += size
         yield size
 
@@ -72,7 +74,7 @@ def _rows(rng, ids, statuses, weights, groups, request_ids, now) -> Iterator[dic
             sample = _sample(rng, groups, request_ids)
         step_name, prod_step, _, output = CHAIN[position]
         tags = "_".join(tag for _, _, tag, _ in CHAIN[: position + 1])
-        status = rng.choices(statuses, weights)[0]
+        status = rng.choices(statuses, cum_weights=weights)[0]
         events = sample["events"]
         yield {
             "id": task_id,

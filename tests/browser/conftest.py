@@ -17,7 +17,7 @@ from deftweb import create_app
 from deftweb.models import db
 from deftweb.services.catalog_data import ensure_reference_data
 from deftweb.services.demo_data import load_demo_data
-from tests.conftest import test_settings
+from tests.conftest import app_settings
 from tests.databases import create_scratch_database, drop_scratch_database
 
 CHROMIUM = os.environ.get("DEFTWEB_CHROMIUM", "/usr/bin/chromium")
@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(items):
 def live_app(database_url, tmp_path_factory):
     """The app on a scratch database holding the demo data."""
     scratch = create_scratch_database(database_url, tmp_path_factory.mktemp("browser"))
-    app = create_app(test_config=test_settings(scratch, SERVER_NAME=None))
+    app = create_app(test_config=app_settings(scratch, SERVER_NAME=None))
     with app.app_context():
         upgrade()
         ensure_reference_data()
