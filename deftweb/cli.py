@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from deftweb.database import begin_write
 from deftweb.models import Request, db
+from deftweb.notify_command import send_notifications_command
 from deftweb.services.catalog_data import ensure_reference_data
 from deftweb.services.demo_data import database_is_empty, load_demo_data
 from deftweb.services.task_generator import generate_tasks
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(generate_tasks_command)
+    app.cli.add_command(send_notifications_command)
 
 
 @click.command("init-db")

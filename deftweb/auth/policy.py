@@ -11,7 +11,15 @@ per area that adds its own predicates (review workflow, task actions...).
 
 from flask import abort
 
-from deftweb.models import GlobalRole, MembershipRole, RequestStatus, User, WorkingGroup
+from deftweb.models import (
+    GlobalRole,
+    MembershipRole,
+    RequestStatus,
+    RequestType,
+    User,
+    WorkingGroup,
+)
+from deftweb.services.transitions import Gate, find_transition, held_from
 
 # --- General: who the user is -------------------------------------------------------------------
 
@@ -117,3 +125,79 @@ def require(allowed: bool, message: str = "You may not do this.") -> None:
     """Stop with 403 unless `allowed`."""
     if not allowed:
         abort(403, message)
+
+
+# --- Review workflow: who may move a request, edit its fields, comment and watch ---------------
+# The moves themselves are data in `deftweb.services.transitions`; each names a gate, decided here.
+
+
+def is_group_approver(user, request) -> bool:
+    """Group approval: for MC requests an MC coordinator, otherwise a convener of the group."""
+    if is_admin(user):
+        return True
+    if request.request_type == RequestType.MC:
+        return is_mc_coordinator(user)
+    return is_convener_of(user, request.working_group)
+
+
+def is_reviewer_of(user, request) -> bool:
+    """Group approvers of the request and production managers: they hold, resume, reprioritise."""
+    return is_production_manager(user) or is_group_approver(user, request)
+
+
+def can_use_review_queue(user) -> bool:
+    """The reviewer queue: anyone who approves something (conveners, coordinators, managers)."""
+    if is_admin(user) or is_production_manager(user) or is_mc_coordinator(user):
+        return True
+    return is_signed_in(user) and MembershipRole.CONVENER in user.group_roles().values()
+
+
+def passes_gate(user, request, gate: Gate) -> bool:
+    if not is_signed_in(user):
+        return False
+    manager = is_production_manager(user) or is_admin(user)
+    return {
+        Gate.REQUESTER: is_requester_of(user, request) or is_admin(user),
+        Gate.GROUP_APPROVER: is_group_approver(user, request),
+        Gate.PRODUCTION_MANAGER: manager,
+        Gate.REVIEWER: is_reviewer_of(user, request),
+        Gate.REQUESTER_OR_MANAGER: manager or is_requester_of(user, request),
+    }[gate]
+
+
+def can_transition(user, request, to_status: str) -> bool:
+    """Move `request` from its current status to `to_status`: the table's gate for that move."""
+    move = find_transition(request.status, to_status)
+    if move is None or (move.resumes and held_from(request) != to_status):
+        return False
+    return passes_gate(user, request, move.gate)
+
+
+#: The request fields the review workflow lets people change after filing.
+TEXT_FIELDS = frozenset({"description", "long_description", "reference_link", "cc"})
+EDITABLE_FIELDS = TEXT_FIELDS | {"priority"}
+
+
+def editable_fields(user, request) -> frozenset[str]:
+    """Fields `user` may change now: the requester edits drafts; after submission only reviewers
+    touch priority; after approval only priority changes (and comments, which are not fields)."""
+    if not is_signed_in(user) or request is None:
+        return frozenset()
+    status = held_from(request) if request.status == RequestStatus.HOLD else request.status
+    requester = is_requester_of(user, request)
+    if status in (RequestStatus.DRAFT, RequestStatus.REJECTED):
+        return EDITABLE_FIELDS if requester or is_admin(user) else frozenset()
+    reviewer = is_reviewer_of(user, request)
+    if status in (RequestStatus.WAITING, RequestStatus.REGISTERED):
+        return EDITABLE_FIELDS if reviewer else (TEXT_FIELDS if requester else frozenset())
+    if status in (RequestStatus.APPROVED, RequestStatus.WORKING):
+        return frozenset({"priority"}) if reviewer else frozenset()
+    return frozenset()
+
+
+def can_comment_on_request(user, request) -> bool:
+    return can_view_request(user, request)
+
+
+def can_watch_request(user, request) -> bool:
+    return can_view_request(user, request)

@@ -1,0 +1,189 @@
+"""The review workflow: the only way a request's status or reviewed fields change.
+
+Every change is a compare-and-set (`UPDATE ... WHERE id = ? AND version = ? AND status = ?`) that
+bumps the version, plus a `RequestHistory` row and the watchers' outbox rows, all in the caller's
+transaction. A caller holding an old version gets `StaleRequest` (409) saying what happened since.
+"""
+
+import importlib.util
+import logging
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from deftweb.auth import policy
+from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, User, db, utcnow
+from deftweb.services import notifications
+from deftweb.services.transitions import find_transition, transitions_from
+
+log = logging.getLogger(__name__)
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class WorkflowError(Exception):
+    """A change that was refused; `status_code` is the HTTP answer, `pointer` the bad input."""
+
+    status_code = 422
+
+    def __init__(self, message: str, pointer: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pointer = pointer
+
+
+class NotAllowed(WorkflowError):
+    status_code = 403
+
+
+class StaleRequest(WorkflowError):
+    status_code = 409
+
+
+class InvalidChange(WorkflowError):
+    status_code = 422
+
+
+def define_tasks_on_approval(request: Request, actor: User) -> None:
+    """Production approval defines the request's tasks; once it has some, work starts."""
+    if importlib.util.find_spec("deftweb.services.task_definition") is None:
+        log.warning("request %s approved, but task definition is not installed yet", request.id)
+        return
+    from deftweb.services import task_definition
+
+    task_ids = task_definition.define_tasks(request, actor)
+    if task_ids:
+        comment = f"{len(task_ids)} task(s) defined."
+        transition(request, RequestStatus.WORKING, actor, request.version, comment)
+
+
+#: Called in the same transaction once a request reaches the status: hook(request, actor).
+ON_STATUS: dict[str, list[Callable[[Request, User], None]]] = {
+    RequestStatus.APPROVED: [define_tasks_on_approval],
+}
+
+
+def transition(
+    request: Request, to_status: str, actor: User, expected_version: int, comment: str = ""
+) -> RequestHistory:
+    """Move `request` to `to_status` if the table, the actor's roles and the version allow it."""
+    move = find_transition(request.status, to_status)
+    if expected_version != request.version or (move is None and request.status == to_status):
+        raise StaleRequest(conflict_message(request, to_status))
+    if move is None:
+        raise InvalidChange(no_move_message(request, to_status), pointer="/to")
+    if not policy.can_transition(actor, request, to_status):
+        raise NotAllowed(f"You may not {move.action.lower()} request {request.id}.")
+    comment = _clean_comment(comment, required=move.comment_required)
+    source = request.status
+    _compare_and_set(request, expected_version, to_status, status=to_status)
+    entry = _record(request, actor, HistoryKind.TRANSITION, comment, source, to_status)
+    for hook in ON_STATUS.get(to_status, ()):
+        hook(request, actor)
+    return entry
+
+
+def edit_request(request: Request, actor: User, changes: dict, expected_version: int):
+    """Change reviewed fields (priority, descriptions, cc) within what `editable_fields` allows."""
+    if expected_version != request.version:
+        raise StaleRequest(conflict_message(request, None))
+    allowed = policy.editable_fields(actor, request)
+    refused = sorted(set(changes) - allowed)
+    if refused:
+        raise NotAllowed(
+            f"You may not change {', '.join(refused)} while request {request.id} is "
+            f"{request.status}.",
+            pointer=f"/{refused[0]}",
+        )
+    diff = {k: [getattr(request, k), v] for k, v in changes.items() if getattr(request, k) != v}
+    if not diff:
+        return None
+    _compare_and_set(request, expected_version, None, **{k: new for k, (_, new) in diff.items()})
+    return _record(request, actor, HistoryKind.EDIT, "", diff=diff)
+
+
+def add_comment(request: Request, actor: User, text: str) -> RequestHistory:
+    """A comment in the request's thread; it tells the watchers but changes no version."""
+    return _record(request, actor, HistoryKind.COMMENT, _clean_comment(text, required=True))
+
+
+def available_moves(request: Request, user) -> list:
+    """The moves `user` may make now, in table order: the page's buttons."""
+    moves = transitions_from(request.status)
+    return [t for t in moves if policy.can_transition(user, request, t.target)]
+
+
+def _clean_comment(text: str | None, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise InvalidChange("Write a comment: it says why, and the requester reads it.", "/comment")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise InvalidChange(f"A comment has at most {COMMENT_MAX_LENGTH} characters.", "/comment")
+    return text
+
+
+def _compare_and_set(request: Request, version: int, to_status: str | None, **values) -> None:
+    db.session.flush()
+    result = db.session.execute(
+        sa.update(Request)
+        .where(
+            Request.id == request.id,
+            Request.version == version,
+            Request.status == request.status,
+        )
+        .values(version=version + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(request)
+        raise StaleRequest(conflict_message(request, to_status))
+    db.session.refresh(request)
+
+
+def _record(request, actor, kind, comment, source=None, target=None, diff=None) -> RequestHistory:
+    entry = RequestHistory(
+        request_id=request.id,
+        actor=actor,
+        kind=kind,
+        from_status=source,
+        to_status=target,
+        comment=comment,
+        diff=diff,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    notifications.tell_watchers(request, entry)
+    return entry
+
+
+def conflict_message(request: Request, wanted: str | None) -> str:
+    """What happened to a request since the caller loaded it, in one or two sentences."""
+    last = db.session.scalar(
+        sa.select(RequestHistory)
+        .where(
+            RequestHistory.request_id == request.id,
+            RequestHistory.kind.in_((HistoryKind.TRANSITION, HistoryKind.EDIT)),
+        )
+        .order_by(RequestHistory.id.desc())
+        .limit(1)
+    )
+    who = last.actor.display_name if last is not None and last.actor else "someone"
+    when = last.at.strftime("%Y-%m-%d %H:%M UTC") if last is not None else "meanwhile"
+    if wanted is not None and request.status == wanted:
+        return (
+            f"Request {request.id} is already {wanted}: {who} changed it at {when}. "
+            "Nothing was changed again."
+        )
+    return (
+        f"Request {request.id} changed after you loaded it: {who} changed it at {when}, it is now "
+        f"{request.status} (version {request.version}). Reload the page and decide again."
+    )
+
+
+def no_move_message(request: Request, to_status: str) -> str:
+    targets = [t.target for t in transitions_from(request.status)]
+    possible = ", ".join(dict.fromkeys(targets)) or "none"
+    return (
+        f"A request that is {request.status} cannot move to {to_status}; possible moves: "
+        f"{possible}."
+    )
