@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from deftweb.models.base import UTCDateTime
+from deftweb.models.base import UTCDateTime, include_in_autogenerate
 
 config = context.config
 if config.config_file_name:
@@ -35,23 +35,11 @@ def process_revision_directives(context_, revision, directives):
         logger.info("No changes in schema detected.")
 
 
-#: Name-search objects made by hand in a migration, per backend (FTS5 tables and their shadow
-#: tables on SQLite, pg_trgm indexes on PostgreSQL): not in the models, so autogenerate skips them.
-SEARCH_INDEX_PREFIX = "fts_"
-SEARCH_INDEX_SUFFIX = "_trgm"
-
-
-def include_name(name, type_, _parent_names) -> bool:
-    if type_ == "table" and name and name.startswith(SEARCH_INDEX_PREFIX):
-        return False
-    return not (type_ == "index" and name and name.endswith(SEARCH_INDEX_SUFFIX))
-
-
 def configure_args() -> dict:
     args = dict(current_app.extensions["migrate"].configure_args)
     args.setdefault("process_revision_directives", process_revision_directives)
-    args.setdefault("include_name", include_name)
     args["render_item"] = render_item
+    args["include_name"] = include_in_autogenerate
     return args
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_N_label)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
@@ -62,3 +62,14 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def include_in_autogenerate(name, type_, parent_names) -> bool:
+    """Leave backend-specific search structures to the migrations that make them.
+
+    FTS5 trigram tables (`fts_*`) exist only on SQLite, trigram GIN indexes (`*_trgm`) only on
+    PostgreSQL; the models describe what both backends share. (Alembic's `include_name` hook.)
+    """
+    if type_ == "table" and name and name.startswith("fts_"):
+        return False
+    return not (type_ == "index" and name and name.endswith("_trgm"))

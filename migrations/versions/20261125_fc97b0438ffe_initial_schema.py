@@ -116,7 +116,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_events_object_type_audit_events_object_id_audit_events_id'), ['object_type', 'object_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_object_type_object_id_id'), ['object_type', 'object_id', 'id'], unique=False)
 
     op.create_table('campaign_projects',
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -154,7 +154,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jedi_commands'))
     )
     with op.batch_alter_table('jedi_commands', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_jedi_commands_status_jedi_commands_id'), ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jedi_commands_status_id'), ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_jedi_commands_task_id'), ['task_id'], unique=False)
 
     op.create_table('memberships',
@@ -241,10 +241,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_requests'))
     )
     with op.batch_alter_table('requests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_requests_requester_id_requests_id'), ['requester_id', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_requests_status_requests_id'), ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_requests_requester_id_id'), ['requester_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_requests_status_id'), ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_requests_updated_at'), ['updated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_requests_working_group_id_requests_id'), ['working_group_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_requests_working_group_id_id'), ['working_group_id', 'id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -267,7 +267,7 @@ def upgrade():
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_dedupe_key'))
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_status_outbox_next_attempt_at'), ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_status_next_attempt_at'), ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('request_history',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -284,7 +284,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_history'))
     )
     with op.batch_alter_table('request_history', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_request_history_request_id_request_history_id'), ['request_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_request_history_request_id_id'), ['request_id', 'id'], unique=False)
 
     op.create_table('slices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -303,7 +303,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_slices'))
     )
     with op.batch_alter_table('slices', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_slices_request_id_slices_ordinal'), ['request_id', 'ordinal'], unique=False)
+        batch_op.create_index(batch_op.f('ix_slices_request_id_ordinal'), ['request_id', 'ordinal'], unique=False)
 
     op.create_table('watchers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -334,7 +334,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_steps'))
     )
     with op.batch_alter_table('steps', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_steps_slice_id_steps_ordinal'), ['slice_id', 'ordinal'], unique=False)
+        batch_op.create_index(batch_op.f('ix_steps_slice_id_ordinal'), ['slice_id', 'ordinal'], unique=False)
 
     op.create_table('tasks',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
@@ -368,14 +368,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks'))
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tasks_campaign_tasks_id'), ['campaign', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_campaign_id'), ['campaign', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_chain_id'), ['chain_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_project_tasks_id'), ['project', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_request_id_tasks_id'), ['request_id', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_status_tasks_id'), ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_project_id'), ['project', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_request_id_id'), ['request_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_status_id'), ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_updated_at'), ['updated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_working_group_tasks_id'), ['working_group', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_working_group_id'), ['working_group', 'id'], unique=False)
 
     op.create_table('datasets',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -398,8 +398,8 @@ def upgrade():
     sa.UniqueConstraint('name', name=op.f('uq_datasets_name'))
     )
     with op.batch_alter_table('datasets', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_datasets_project_datasets_data_type_datasets_id'), ['project', 'data_type', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_datasets_status_datasets_id'), ['status', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_datasets_project_data_type_id'), ['project', 'data_type', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_datasets_status_id'), ['status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_datasets_task_id'), ['task_id'], unique=False)
 
     op.create_table('jedi_tasks',
@@ -461,23 +461,23 @@ def downgrade():
     op.drop_table('jedi_tasks')
     with op.batch_alter_table('datasets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_datasets_task_id'))
-        batch_op.drop_index(batch_op.f('ix_datasets_status_datasets_id'))
-        batch_op.drop_index(batch_op.f('ix_datasets_project_datasets_data_type_datasets_id'))
+        batch_op.drop_index(batch_op.f('ix_datasets_status_id'))
+        batch_op.drop_index(batch_op.f('ix_datasets_project_data_type_id'))
 
     op.drop_table('datasets')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tasks_working_group_tasks_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_working_group_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_updated_at'))
-        batch_op.drop_index(batch_op.f('ix_tasks_status_tasks_id'))
-        batch_op.drop_index(batch_op.f('ix_tasks_request_id_tasks_id'))
-        batch_op.drop_index(batch_op.f('ix_tasks_project_tasks_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_status_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_request_id_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_project_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_parent_id'))
         batch_op.drop_index(batch_op.f('ix_tasks_chain_id'))
-        batch_op.drop_index(batch_op.f('ix_tasks_campaign_tasks_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_campaign_id'))
 
     op.drop_table('tasks')
     with op.batch_alter_table('steps', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_steps_slice_id_steps_ordinal'))
+        batch_op.drop_index(batch_op.f('ix_steps_slice_id_ordinal'))
 
     op.drop_table('steps')
     with op.batch_alter_table('watchers', schema=None) as batch_op:
@@ -485,22 +485,22 @@ def downgrade():
 
     op.drop_table('watchers')
     with op.batch_alter_table('slices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_slices_request_id_slices_ordinal'))
+        batch_op.drop_index(batch_op.f('ix_slices_request_id_ordinal'))
 
     op.drop_table('slices')
     with op.batch_alter_table('request_history', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_request_history_request_id_request_history_id'))
+        batch_op.drop_index(batch_op.f('ix_request_history_request_id_id'))
 
     op.drop_table('request_history')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_status_outbox_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_status_next_attempt_at'))
 
     op.drop_table('outbox')
     with op.batch_alter_table('requests', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_requests_working_group_id_requests_id'))
+        batch_op.drop_index(batch_op.f('ix_requests_working_group_id_id'))
         batch_op.drop_index(batch_op.f('ix_requests_updated_at'))
-        batch_op.drop_index(batch_op.f('ix_requests_status_requests_id'))
-        batch_op.drop_index(batch_op.f('ix_requests_requester_id_requests_id'))
+        batch_op.drop_index(batch_op.f('ix_requests_status_id'))
+        batch_op.drop_index(batch_op.f('ix_requests_requester_id_id'))
 
     op.drop_table('requests')
     op.drop_table('user_roles')
@@ -512,7 +512,7 @@ def downgrade():
     op.drop_table('memberships')
     with op.batch_alter_table('jedi_commands', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jedi_commands_task_id'))
-        batch_op.drop_index(batch_op.f('ix_jedi_commands_status_jedi_commands_id'))
+        batch_op.drop_index(batch_op.f('ix_jedi_commands_status_id'))
 
     op.drop_table('jedi_commands')
     with op.batch_alter_table('identities', schema=None) as batch_op:
@@ -521,7 +521,7 @@ def downgrade():
     op.drop_table('identities')
     op.drop_table('campaign_projects')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_events_object_type_audit_events_object_id_audit_events_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_object_type_object_id_id'))
 
     op.drop_table('audit_events')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
