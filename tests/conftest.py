@@ -138,3 +138,14 @@ def backend(url: str) -> str:
 
 def on_postgresql() -> bool:
     return backend(os.environ.get("DEFTWEB_TEST_DATABASE_URL", "sqlite://")) == "postgresql"
+
+
+@pytest.fixture
+def mail(app, monkeypatch):
+    """A real SMTP server on loopback (aiosmtpd); the app's outbox sender delivers to it."""
+    from tests.mail import smtp_server
+
+    with smtp_server() as (catcher, port):
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", port)
+        yield catcher
