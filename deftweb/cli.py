@@ -5,9 +5,11 @@ import time
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from deftweb.database import begin_write
+from deftweb.jedi_command import sync_jedi_command
 from deftweb.models import Request, db
 from deftweb.notify_command import send_notifications_command
 from deftweb.services.catalog_data import ensure_reference_data
@@ -20,9 +22,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(generate_tasks_command)
     app.cli.add_command(send_notifications_command)
+    app.cli.add_command(sync_jedi_command)
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Bring the database schema to the newest migration and add the reference data."""
     upgrade()
@@ -33,11 +37,13 @@ def init_db_command():
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def demo_data_command(if_empty: bool):
     """Load demo users, requests in every status, 5,000 tasks in chains, and their datasets."""
     begin_write()
     if not database_is_empty():
+        db.session.rollback()
         if if_empty:
             click.echo("the database already has data: demo data not loaded")
             return
@@ -50,6 +56,7 @@ def demo_data_command(if_empty: bool):
 
 
 @click.command("generate-tasks")
+@with_appcontext
 @click.argument("count", type=click.IntRange(min=1))
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same tasks).")
 def generate_tasks_command(count: int, seed: int):
