@@ -24,6 +24,12 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MONITOR_TASK_URL": "https://bigpanda.cern.ch/task/{id}/",
+    # --- Tasks and JEDI (README "Tasks and JEDI") ---
+    # Usernames of the service accounts (signed in by certificate) that post JEDI's task status
+    # reports to POST /api/v1/tasks/status, e.g. ["jedi-robot"].
+    "JEDI_SERVICE_ACCOUNTS": [],
+    "JEDI_SYNC_INTERVAL": 60,  # seconds between two rounds of `flask sync-jedi --loop`
+    "METATASK_GRAPHML_MAX_BYTES": 1024 * 1024,  # largest GraphML meta-task file accepted
     # Review workflow e-mail: links in mails start with PUBLIC_URL; the outbox is sent through
     # this SMTP server by `flask send-notifications`.
     "PUBLIC_URL": "http://127.0.0.1:5000",

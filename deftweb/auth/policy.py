@@ -9,7 +9,7 @@ Sections: general helpers and predicates (sign-in, roles, groups, viewing, admin
 per area that adds its own predicates (review workflow, task actions...).
 """
 
-from flask import abort
+from flask import abort, current_app
 
 from deftweb.models import (
     GlobalRole,
@@ -201,3 +201,40 @@ def can_comment_on_request(user, request) -> bool:
 
 def can_watch_request(user, request) -> bool:
     return can_view_request(user, request)
+
+
+# --- Tasks: actions, definition, JEDI status reports, meta-task import --------------------------
+
+#: Group production users may not raise a task above this priority (prodtask task_management.py).
+GROUP_PRIORITY_CAP = 570
+
+
+def task_group(task) -> str | None:
+    """The working-group code of a task: HIGG for workingGroup AP_HIGG."""
+    if task is None:
+        return None
+    return task.working_group.partition("_")[2] or None
+
+
+def can_act_on_task(user, task) -> bool:
+    """Abort, finish, retry, reprioritise, obsolete: production managers any task, conveners
+    their group's tasks."""
+    if task is None or not is_signed_in(user):
+        return False
+    return is_production_manager(user) or is_convener_of(user, task_group(task))
+
+
+def task_priority_cap(user, task) -> int | None:
+    """The highest priority `user` may give `task`; None means no cap (production managers)."""
+    return None if is_production_manager(user) else GROUP_PRIORITY_CAP
+
+
+def can_define_tasks(user, request) -> bool:
+    """Run task definition again on an approved request (after fixing what failed)."""
+    return request is not None and is_production_manager(user)
+
+
+def can_report_task_status(user) -> bool:
+    """Post JEDI's task status reports: the service accounts named in JEDI_SERVICE_ACCOUNTS."""
+    accounts = current_app.config["JEDI_SERVICE_ACCOUNTS"]
+    return is_signed_in(user) and (user.username in accounts or is_admin(user))

@@ -1,0 +1,173 @@
+"""JEDI status sync: what JEDI (or an operator) wrote into the hand-off table goes into the tasks,
+and a request whose tasks have all ended becomes done (or finished, when some did only part).
+
+Like prodtask's `syncjedideft`. JEDI writes `jedi_tasks.status`, the counters and
+`jedi_updated_at`; a sync copies every row written since its last copy (`synced_at`).
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from deftweb.models import (
+    ENDED_TASK_STATUSES,
+    HistoryKind,
+    JediTask,
+    Request,
+    RequestStatus,
+    Task,
+    TaskStatus,
+    db,
+    utcnow,
+)
+from deftweb.services import workflow
+from deftweb.services.transitions import find_transition
+
+COUNTERS = ("total_events", "processed_events", "total_jobs", "done_jobs", "failed_jobs")
+#: JEDI statuses that DEFT's task table has no word for, and the DEFT status they show as.
+JEDI_ONLY_STATUSES = {
+    "defined": TaskStatus.REGISTERED,
+    "topreprocess": TaskStatus.REGISTERED,
+    "preprocessing": TaskStatus.REGISTERED,
+    "scouted": TaskStatus.RUNNING,
+    "toincexec": TaskStatus.RUNNING,
+    "rerefine": TaskStatus.RUNNING,
+    "prepared": TaskStatus.FINISHING,
+    "tobroken": TaskStatus.BROKEN,
+}
+#: Every status JEDI may report.
+REPORTABLE_STATUSES = tuple(sorted({*TaskStatus, *JEDI_ONLY_STATUSES} - {TaskStatus.OBSOLETE}))
+#: Statuses in which a task has started running.
+STARTED_STATUSES = {TaskStatus.RUNNING, TaskStatus.SCOUTING, TaskStatus.FINISHING}
+BATCH_SIZE = 2000
+SETTLED_COMMENT = "Set by the JEDI status sync: every task has ended."
+
+
+@dataclass
+class SyncResult:
+    tasks: int = 0
+    #: Request id -> the status the sync moved it to.
+    requests: dict[int, str] = field(default_factory=dict)
+
+
+def record_jedi_report(reports: list[dict]) -> list[int]:
+    """Write JEDI's reports ({task_id, status, counters...}) into the hand-off table.
+
+    Returns the task ids that have no hand-off row (nothing is written for them).
+    """
+    known = set(
+        db.session.scalars(
+            sa.select(JediTask.task_id).where(JediTask.task_id.in_([r["task_id"] for r in reports]))
+        )
+    )
+    now = utcnow()
+    for report in reports:
+        if report["task_id"] in known:
+            values = {k: v for k, v in report.items() if k in ("status", *COUNTERS)}
+            db.session.execute(
+                sa.update(JediTask.__table__)
+                .where(JediTask.__table__.c.task_id == report["task_id"])
+                .values(jedi_updated_at=now, **values)
+            )
+    return sorted({r["task_id"] for r in reports} - known)
+
+
+def sync_jedi(batch_size: int = BATCH_SIZE) -> SyncResult:
+    """Copy every hand-off row JEDI wrote since the last sync into its task; settle requests."""
+    result = SyncResult()
+    touched: set[int] = set()
+    while True:
+        rows = _unsynced(batch_size)
+        if not rows:
+            break
+        touched |= _copy(rows)
+        result.tasks += len(rows)
+    for request_id in sorted(touched):
+        status = settle_request(request_id)
+        if status:
+            result.requests[request_id] = status
+    return result
+
+
+def _unsynced(limit: int) -> list:
+    handoff = JediTask.__table__
+    return list(
+        db.session.execute(
+            sa.select(
+                handoff.c.task_id,
+                handoff.c.status,
+                handoff.c.jedi_updated_at,
+                *[handoff.c[name] for name in COUNTERS],
+            )
+            .where(
+                handoff.c.jedi_updated_at.is_not(None),
+                sa.or_(
+                    handoff.c.synced_at.is_(None), handoff.c.jedi_updated_at > handoff.c.synced_at
+                ),
+            )
+            .order_by(handoff.c.jedi_updated_at, handoff.c.task_id)
+            .limit(limit)
+        )
+    )
+
+
+def _copy(rows: list) -> set[int]:
+    """Copy a batch of hand-off rows into their tasks; return the requests they belong to."""
+    tasks = Task.__table__
+    now = utcnow()
+    for row in rows:
+        status = JEDI_ONLY_STATUSES.get(row.status, row.status)
+        values = {name: getattr(row, name) for name in COUNTERS}
+        values.update(status=status, updated_at=now)
+        if status in STARTED_STATUSES:
+            values["started_at"] = sa.func.coalesce(tasks.c.started_at, row.jedi_updated_at)
+        if status in ENDED_TASK_STATUSES:
+            values["ended_at"] = sa.func.coalesce(tasks.c.ended_at, row.jedi_updated_at)
+        db.session.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == row.task_id, tasks.c.status != TaskStatus.OBSOLETE)
+            .values(**values)
+        )
+    handoff = JediTask.__table__
+    ids = [row.task_id for row in rows]
+    # The copy is as new as what JEDI wrote: a later write (even with a skewed clock) shows.
+    db.session.execute(
+        sa.update(handoff)
+        .where(handoff.c.task_id.in_(ids))
+        .values(synced_at=handoff.c.jedi_updated_at)
+    )
+    return set(
+        db.session.scalars(sa.select(tasks.c.request_id).where(tasks.c.id.in_(ids)).distinct())
+    ) - {None}
+
+
+def request_outcome(statuses: dict[str, int]) -> str | None:
+    """The status a request's task counts call for: done, finished, or None (still working).
+
+    Obsolete tasks do not count (their output was superseded); a request with no task stays.
+    """
+    counted = {s: n for s, n in statuses.items() if s != TaskStatus.OBSOLETE and n}
+    if not counted or any(s not in ENDED_TASK_STATUSES for s in counted):
+        return None
+    return RequestStatus.DONE if set(counted) == {TaskStatus.DONE} else RequestStatus.FINISHED
+
+
+def settle_request(request_id: int) -> str | None:
+    """Move a request whose tasks have all ended to done or finished, if its status allows it."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Task.status, sa.func.count())
+            .where(Task.request_id == request_id)
+            .group_by(Task.status)
+        ).all()
+    )
+    target = request_outcome(counts)
+    request = db.session.get(Request, request_id)
+    if target is None or request is None or find_transition(request.status, target) is None:
+        return None
+    source = request.status
+    # A move decided by JEDI's facts, not by a person: the table and the compare-and-set apply,
+    # the role gate does not (there is no actor).
+    workflow._compare_and_set(request, request.version, target, status=target)
+    workflow._record(request, None, HistoryKind.TRANSITION, SETTLED_COMMENT, source, target)
+    return target

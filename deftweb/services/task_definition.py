@@ -1,0 +1,315 @@
+"""Task definition: every approved step of a request becomes a task, a JEDI hand-off row and the
+task's output datasets, all or nothing, inserted in bulk through Core.
+
+Like prodtask's `deftcore/taskdef.py`: a task per approved step, named
+project.number.brief.prod_step.version, linked to the task of the step before it (parent) and to
+the first task of its chain (chain), handed to JEDI as JSON parameters with status `waiting`.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from deftweb.models import (
+    AuditEvent,
+    Dataset,
+    DatasetStatus,
+    JediTask,
+    Request,
+    StepStatus,
+    Task,
+    TaskStatus,
+    db,
+    utcnow,
+)
+from deftweb.models.datasets import container_contents
+from deftweb.services import nomenclature
+from deftweb.services.task_ids import allocate_task_ids
+from deftweb.services.task_parameters import (
+    Origin,
+    StepError,
+    TaskInput,
+    campaign_of,
+    jedi_parameters,
+    output_types,
+    prod_step_of,
+    slice_origin,
+    task_priority,
+    ticket_of,
+)
+
+#: Names per IN (...) query when looking up existing containers.
+LOOKUP_CHUNK = 500
+
+
+class TaskDefinitionError(Exception):
+    """Why a request's tasks could not be defined; it ends up in `Request.error`."""
+
+
+@dataclass(frozen=True)
+class _Defined:
+    """A task the chain can hang from: one defined now or by an earlier approval."""
+
+    id: int
+    chain_id: int
+    name: str
+    output_formats: str
+
+
+@dataclass
+class _Plan:
+    tasks: list[dict] = field(default_factory=list)
+    handoffs: list[dict] = field(default_factory=list)
+    datasets: list[dict] = field(default_factory=list)
+
+
+def define_tasks(request: Request, actor) -> list[int]:
+    """Define a task for every approved step that has none yet; return the new task ids.
+
+    All or nothing: on failure no task or dataset is written, `request.error` names the slice and
+    step that failed, and the answer is an empty list (the approval itself stands, as in prodtask,
+    and the request can be defined again once fixed). The request's status is the workflow's.
+    """
+    try:
+        ids = _define(request, actor)
+    except TaskDefinitionError as error:
+        request.error = str(error)
+        db.session.flush()
+        return []
+    request.error = None
+    db.session.add(
+        AuditEvent(
+            actor_id=actor.id if actor else None,
+            object_type="request",
+            object_id=str(request.id),
+            action="define_tasks",
+            detail={"tasks": len(ids), "first_task_id": ids[0], "last_task_id": ids[-1]},
+        )
+    )
+    db.session.flush()
+    return ids
+
+
+def _define(request: Request, actor) -> list[int]:
+    if request.project is None:
+        raise TaskDefinitionError("the request has no project: set one before approval")
+    existing = _existing_tasks(request.id)
+    todo = [
+        step
+        for piece in request.slices
+        if not piece.is_hidden
+        for step in piece.steps
+        if step.status == StepStatus.APPROVED and step.id not in existing
+    ]
+    if not todo:
+        raise TaskDefinitionError("no approved step is waiting for a task: approve steps first")
+    ids = allocate_task_ids(len(todo))
+    new_ids = {step.id: task_id for step, task_id in zip(todo, ids, strict=True)}
+    plan = _Plan()
+    context = _request_context(request, actor)
+    for piece in request.slices:
+        if not piece.is_hidden:
+            _plan_slice(plan, context, request, piece, new_ids, existing)
+    _insert(plan, actor)
+    return ids
+
+
+def _request_context(request: Request, actor) -> dict:
+    manager = request.manager or actor
+    return {
+        "userName": manager.username,
+        "workingGroup": f"{request.provenance}_{request.working_group.code}",
+        "campaign": campaign_of(request),
+        "reqID": request.id,
+        "ticketID": ticket_of(request),
+    }
+
+
+def _existing_tasks(request_id: int) -> dict[int, _Defined]:
+    rows = db.session.execute(
+        sa.select(Task.step_id, Task.id, Task.chain_id, Task.name, Task.output_formats).where(
+            Task.request_id == request_id, Task.step_id.is_not(None)
+        )
+    )
+    return {row.step_id: _Defined(row.id, row.chain_id or row.id, *row[3:]) for row in rows}
+
+
+def _plan_slice(plan: _Plan, context: dict, request, piece, new_ids: dict, existing: dict) -> None:
+    """Plan the tasks of one slice, walking its steps in chain order."""
+    label = f"slice {piece.ordinal} ({piece.brief or piece.dsid or piece.input_dataset})"
+    try:
+        origin = slice_origin(request.project.name, piece)
+    except nomenclature.NomenclatureError as error:
+        raise TaskDefinitionError(f"{label}: input dataset: {error}") from error
+    tags: dict[int, tuple[str, ...]] = {}
+    defined: dict[int, _Defined | None] = {}
+    previous = None
+    for step in piece.steps:
+        parent = step.parent_step if step.parent_step_id else previous
+        try:
+            _plan_step(plan, context, request, piece, origin, step, parent, tags, defined, new_ids)
+        except (StepError, ValueError) as error:
+            where = f"{label}, step {step.ordinal} {step.step_name} {step.ami_tag}"
+            raise TaskDefinitionError(f"{where}: {error}") from error
+        if step.id in existing:
+            defined[step.id] = existing[step.id]
+        previous = step
+
+
+def _plan_step(plan, context, request, piece, origin: Origin, step, parent, tags, defined, new_ids):
+    if parent is not None and parent.id not in tags:
+        raise StepError(f"its parent step {parent.step_name} comes after it in the slice")
+    base = tags[parent.id] if parent else origin.tags
+    skipped_input = step.id not in new_ids and step.ami_tag in origin.tags
+    tags[step.id] = base if skipped_input else (*base, step.ami_tag)
+    defined[step.id] = None
+    if step.id not in new_ids:
+        return
+    source = _task_input(origin, step, parent, defined)
+    task_id = new_ids[step.id]
+    prod_step = prod_step_of(step)
+    name = nomenclature.task_name(
+        origin.project, origin.number, origin.brief, prod_step, tags[step.id]
+    )
+    outputs = [nomenclature.output_dataset_name(name, t, task_id) for t in output_types(step)]
+    chain_id = defined[parent.id].chain_id if source.parent_id else task_id
+    priority = task_priority(request, piece, step)
+    task = _task_row(context, request, piece, step, task_id, name, priority)
+    task.update(parent_id=source.parent_id, chain_id=chain_id)
+    params = jedi_parameters(
+        context | {"taskPriority": priority, "nEvents": piece.events or 0},
+        name,
+        task_id,
+        step,
+        source,
+        outputs,
+    )
+    plan.tasks.append(task)
+    plan.handoffs.append(_handoff_row(task, params))
+    plan.datasets.extend(_dataset_row(dataset, task) for dataset in outputs)
+    defined[step.id] = _Defined(task_id, chain_id, name, step.output_formats)
+
+
+def _task_input(origin: Origin, step, parent, defined) -> TaskInput:
+    """The parent task's output this step reads, else the slice input, else nothing (evgen)."""
+    parent_task = defined.get(parent.id) if parent else None
+    if parent is not None and parent_task is None and parent.status != StepStatus.SKIPPED:
+        raise StepError(f"its parent step {parent.step_name} is neither approved nor skipped")
+    if parent_task is None:
+        if not origin.input_dataset and prod_step_of(step) != "evgen":
+            raise StepError("the slice has no input dataset and this step is not event generation")
+        return TaskInput(origin.input_dataset)
+    formats = parent_task.output_formats.split(".")
+    wanted = step.task_config.get("input_format") or formats[0]
+    if wanted not in formats:
+        raise StepError(f"input format {wanted} is not an output of {parent.step_name}")
+    dataset = nomenclature.output_dataset_name(parent_task.name, wanted, parent_task.id)
+    return TaskInput(dataset, parent_task.id)
+
+
+def _task_row(context, request, piece, step, task_id, name, priority) -> dict:
+    now = utcnow()
+    return {
+        "id": task_id,
+        "request_id": request.id,
+        "slice_id": piece.id,
+        "step_id": step.id,
+        "name": name,
+        "project": name.split(".", 1)[0],
+        "username": context["userName"],
+        "working_group": context["workingGroup"],
+        "campaign": context["campaign"],
+        "step_name": step.step_name,
+        "ami_tag": step.ami_tag,
+        "output_formats": step.output_formats,
+        "status": TaskStatus.WAITING,
+        "priority": priority,
+        "total_events": piece.events or 0,
+        "submitted_at": now,
+        "updated_at": now,
+    }
+
+
+def _handoff_row(task: dict, params: dict) -> dict:
+    return {
+        "task_id": task["id"],
+        "status": TaskStatus.WAITING,
+        "parent_tid": task["parent_id"],
+        "chain_tid": task["chain_id"],
+        "name": task["name"],
+        "username": task["username"],
+        "priority": task["priority"],
+        "parameters": params,
+        "created_at": task["submitted_at"],
+    }
+
+
+def _dataset_row(name: str, task: dict) -> dict:
+    project = task["project"]
+    return {
+        "name": name,
+        "scope": project,
+        "project": project,
+        "data_type": name.split(".")[4],
+        "kind": "data" if project.startswith("data") else "mc",
+        "is_container": False,
+        "task_id": task["id"],
+        "status": DatasetStatus.REGISTERED,
+        "created_at": task["submitted_at"],
+        "updated_at": task["submitted_at"],
+    }
+
+
+def _insert(plan: _Plan, actor) -> None:
+    """Write the plan in one savepoint: a database refusal undoes every row of it."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(Task.__table__), plan.tasks)
+            db.session.execute(sa.insert(JediTask.__table__), plan.handoffs)
+            _insert_datasets(plan.datasets, actor)
+    except sa.exc.IntegrityError as error:
+        raise TaskDefinitionError(f"the database refused the new tasks: {error.orig}") from error
+
+
+def _insert_datasets(rows: list[dict], actor) -> None:
+    """Register the output datasets and put each into its container (made when missing)."""
+    table = Dataset.__table__
+    creator = actor.id if actor else None
+    for row in rows:
+        row["created_by_id"] = creator
+    made = db.session.execute(sa.insert(table).returning(table.c.id, table.c.name), rows)
+    dataset_ids = {name: id_ for id_, name in made}
+    samples = {}
+    for row in rows:
+        row["container"] = nomenclature.parse(row["name"]).container_name
+        samples.setdefault(row["container"], row)
+    containers = _ensure_containers(samples, creator)
+    db.session.execute(
+        sa.insert(container_contents),
+        [
+            {"container_id": containers[row["container"]], "dataset_id": dataset_ids[row["name"]]}
+            for row in rows
+        ],
+    )
+
+
+def _ensure_containers(samples: dict[str, dict], creator) -> dict[str, int]:
+    """Container name -> id, registering the containers not known yet (like their first dataset)."""
+    table = Dataset.__table__
+    found: dict[str, int] = {}
+    ordered = sorted(samples)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        query = sa.select(table.c.name, table.c.id).where(table.c.name.in_(chunk))
+        found.update(dict(db.session.execute(query).all()))
+    columns = {column.name for column in table.columns}
+    missing = [
+        {key: value for key, value in samples[name].items() if key in columns}
+        | {"name": name, "is_container": True, "task_id": None, "created_by_id": creator}
+        for name in ordered
+        if name not in found
+    ]
+    if missing:
+        made = db.session.execute(sa.insert(table).returning(table.c.name, table.c.id), missing)
+        found.update(dict(made.all()))
+    return found

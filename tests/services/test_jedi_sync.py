@@ -1,0 +1,132 @@
+"""JEDI status sync: hand-off rows into tasks, and the request-status rules."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from deftweb.models import JediTask, RequestHistory, RequestStatus, db, utcnow
+from deftweb.services.jedi_sync import record_jedi_report, request_outcome, sync_jedi
+
+
+def handoff_task(make, request=None, **fields):
+    task = make.task(request=request, **fields)
+    db.session.add(JediTask(task_id=task.id, name=task.name, username=task.username, parameters={}))
+    db.session.flush()
+    return task
+
+
+def jedi_writes(task, status, **counters):
+    db.session.execute(
+        sa.update(JediTask)
+        .where(JediTask.task_id == task.id)
+        .values(status=status, jedi_updated_at=utcnow(), **counters)
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "outcome"),
+    [
+        ({"done": 3}, "done"),
+        ({"done": 2, "finished": 1}, "finished"),
+        ({"done": 2, "failed": 1}, "finished"),
+        ({"done": 2, "aborted": 1}, "finished"),
+        ({"done": 2, "running": 1}, None),
+        ({"done": 2, "obsolete": 4}, "done"),
+        ({"obsolete": 1}, None),
+        ({}, None),
+    ],
+)
+def test_request_outcome(counts, outcome):
+    assert request_outcome(counts) == outcome
+
+
+def test_sync_copies_status_counters_and_times(make):
+    task = handoff_task(make, status="waiting")
+    jedi_writes(task, "running", total_events=1000, processed_events=10, total_jobs=5, done_jobs=1)
+    result = sync_jedi()
+    assert result.tasks == 1
+    db.session.refresh(task)
+    assert (task.status, task.processed_events, task.total_jobs, task.done_jobs) == (
+        "running",
+        10,
+        5,
+        1,
+    )
+    assert task.started_at is not None
+    assert task.ended_at is None
+    assert sync_jedi().tasks == 0  # nothing new since
+
+
+def test_jedi_only_statuses_are_shown_in_deft_words(make):
+    task = handoff_task(make, status="waiting")
+    jedi_writes(task, "tobroken")
+    sync_jedi()
+    db.session.refresh(task)
+    assert task.status == "broken"
+    assert task.ended_at is not None
+
+
+def test_obsolete_tasks_stay_obsolete(make):
+    task = handoff_task(make, status="obsolete")
+    jedi_writes(task, "done")
+    sync_jedi()
+    db.session.refresh(task)
+    assert task.status == "obsolete"
+
+
+def test_request_becomes_done_when_every_task_is_done(make):
+    request = make.request(status=RequestStatus.WORKING)
+    tasks = [handoff_task(make, request, status="running") for _ in range(2)]
+    jedi_writes(tasks[0], "done")
+    assert sync_jedi().requests == {}
+    jedi_writes(tasks[1], "done")
+    assert sync_jedi().requests == {request.id: "done"}
+    db.session.refresh(request)
+    assert request.status == "done"
+    assert request.version == 2
+    entry = db.session.scalars(
+        sa.select(RequestHistory).where(RequestHistory.request_id == request.id)
+    ).one()
+    assert (entry.from_status, entry.to_status, entry.actor_id) == ("working", "done", None)
+    assert "JEDI" in entry.comment
+
+
+def test_request_finished_when_some_are_only_partly_done(make):
+    request = make.request(status=RequestStatus.WORKING)
+    done, partly = (handoff_task(make, request, status="running") for _ in range(2))
+    jedi_writes(done, "done")
+    jedi_writes(partly, "finished")
+    assert sync_jedi().requests == {request.id: "finished"}
+    jedi_writes(partly, "done")  # retried and now complete: finished -> done
+    assert sync_jedi().requests == {request.id: "done"}
+
+
+def test_a_request_not_working_is_left_alone(make):
+    request = make.request(status=RequestStatus.APPROVED)
+    task = handoff_task(make, request, status="running")
+    jedi_writes(task, "done")
+    assert sync_jedi().requests == {}
+    assert request.status == "approved"
+
+
+def test_record_report_writes_the_handoff_rows(make):
+    task = handoff_task(make, status="running")
+    unknown = record_jedi_report(
+        [
+            {"task_id": task.id, "status": "done", "processed_events": 99},
+            {"task_id": 7, "status": "done"},
+        ]
+    )
+    assert unknown == [7]
+    row = db.session.get(JediTask, task.id)
+    db.session.refresh(row)
+    assert (row.status, row.processed_events) == ("done", 99)
+    assert utcnow() - row.jedi_updated_at < timedelta(minutes=1)
+
+
+def test_sync_works_in_batches(make):
+    tasks = [handoff_task(make, status="waiting") for _ in range(5)]
+    for task in tasks:
+        jedi_writes(task, "ready")
+    assert sync_jedi(batch_size=2).tasks == 5
