@@ -232,7 +232,10 @@ def _new_request(
 
 def _description(kind: str, group: str, rng: random.Random) -> str:
     what = {
-        RequestType.MC: ("ttbar", "Z+jets", "H->yy signal", "slepton grid"),
+        RequestType.MC: {
+            "HIGG": ("H->yy signal", "ttH(bb) signal", "ggF H->ZZ*->4l"),
+            "SUSY": ("slepton grid", "stop pair grid", "ttbar background"),
+        }[group],
         RequestType.GROUP: ("HIGG1D1 derivations", "PHYS derivations"),
         RequestType.REPROCESSING: ("2018 data reprocessing", "physics_Main repro"),
     }[kind]
