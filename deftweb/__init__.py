@@ -41,6 +41,21 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
+    _init_security(app)
+
+
+def _init_security(app: Flask) -> None:
+    """CSRF on unsafe requests, security headers, and X-Forwarded-* only from counted proxies."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from deftweb.auth.csrf import init_csrf
+    from deftweb.security_headers import init_security_headers
+
+    init_csrf(app)
+    init_security_headers(app)
+    hops = app.config["PROXY_FIX_COUNT"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def _migrations_dir() -> str:
@@ -60,6 +75,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     api.register_blueprint(api_requests.blp)
     api.register_blueprint(api_tasks.blp)
+    _register_account_blueprints(app)
+
+
+def _register_account_blueprints(app: Flask) -> None:
+    """Profile, admin pages and `/api/v1/me`."""
+    from deftweb.blueprints import api_me
+
+    api.register_blueprint(api_me.blp)
 
 
 def _register_request_hooks(app: Flask) -> None:

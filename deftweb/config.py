@@ -23,6 +23,29 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # --- Sign-in and sessions (README "Signing in") ---
+    # CSRF is checked by deftweb.auth.csrf, which lets non-browser API calls through.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    # Session cookie name; None: "__Host-deftweb" when cookies are Secure, else "deftweb_session".
+    "SESSION_COOKIE_NAME": None,
+    "SESSION_IDLE_TIMEOUT": 2 * 3600,  # seconds without a request before a session ends
+    "SESSION_MAX_AGE": 12 * 3600,  # seconds after sign-in when a session ends regardless
+    "HSTS_MAX_AGE": 365 * 24 * 3600,  # Strict-Transport-Security max-age; 0 sends none
+    # CERN SSO: python3-saml settings as a dict, or the folder holding settings.json,
+    # advanced_settings.json and certs/ (None: instance/saml/). SSO is off while neither exists.
+    "SAML_SETTINGS": None,
+    "SAML_PATH": None,
+    "SAML_ATTRIBUTE_MAP": {},  # field -> attribute names, over the CERN defaults (README)
+    "SAML_ROLE_MAP": {},  # SSO role or e-group -> ["HIGG:member", "SUSY:convener", "admin"...]
+    "SAML_REQUEST_TTL": 600,  # seconds an AuthnRequest waits for its answer
+    "SAML_MAX_RESPONSE_BYTES": 256 * 1024,  # body cap of the assertion consumer service
+    "AUTO_REGISTER": True,  # the first SSO login creates the user
+    # Client certificates: addresses or networks of the TLS proxy; empty: certificates off.
+    "TRUSTED_PROXIES": [],
+    "X509_DN_HEADER": "X-SSL-Client-S-DN",
+    "X509_VERIFY_HEADER": "X-SSL-Client-Verify",
+    "PROXY_FIX_COUNT": 0,  # proxies that set X-Forwarded-*; 0: no ProxyFix, headers ignored
+    "API_TOKEN_MAX_DAYS": 365,  # longest lifetime of a personal API token
     "MONITOR_TASK_URL": "https://bigpanda.cern.ch/task/{id}/",
     # --- Tasks and JEDI (README "Tasks and JEDI") ---
     # Usernames of the service accounts (signed in by certificate) that post JEDI's task status
@@ -74,9 +97,21 @@ def _derive(app: Flask) -> None:
         config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     if development:
         config["SESSION_COOKIE_SECURE"] = False
+    _derive_auth(config)
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["SQLALCHEMY_ECHO"] = config["SQL_ECHO"]
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["DATABASE_URL"])
+
+
+def _derive_auth(config) -> None:
+    if isinstance(config["TRUSTED_PROXIES"], str):
+        config["TRUSTED_PROXIES"] = [
+            p.strip() for p in config["TRUSTED_PROXIES"].split(",") if p.strip()
+        ]
+    if not config["SESSION_COOKIE_NAME"]:
+        secure = config["SESSION_COOKIE_SECURE"]
+        config["SESSION_COOKIE_NAME"] = "__Host-deftweb" if secure else "deftweb_session"
+    config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_MAX_AGE"]
 
 
 def engine_options(url: str) -> dict:
@@ -110,9 +145,33 @@ def check_config(config) -> None:
         )
     if env == "production" and config["DEV_LOGIN"]:
         raise ConfigError("DEV_LOGIN is on while ENVIRONMENT is production: switch one of them off")
+    check_auth_config(config)
     url = config["DATABASE_URL"]
     if not (url.startswith("sqlite") or url.startswith("postgresql+psycopg")):
         raise ConfigError(
             f"DATABASE_URL {url.split('@')[-1]!r} is not supported: use sqlite:///PATH "
             "or postgresql+psycopg://USER@HOST:PORT/DB"
         )
+
+
+def check_auth_config(config) -> None:
+    """Refuse role-map entries, proxy addresses and lifetimes that cannot work."""
+    import ipaddress
+
+    from deftweb.services.grants import GrantError, parse_grant
+
+    for sso_role, grants in (config["SAML_ROLE_MAP"] or {}).items():
+        if isinstance(grants, str):
+            raise ConfigError(f"SAML_ROLE_MAP[{sso_role!r}] must be a list, e.g. [{grants!r}]")
+        for grant in grants:
+            try:
+                parse_grant(grant)
+            except GrantError as error:
+                raise ConfigError(f"SAML_ROLE_MAP[{sso_role!r}]: {error}") from None
+    for proxy in config["TRUSTED_PROXIES"]:
+        try:
+            ipaddress.ip_network(proxy)
+        except ValueError:
+            raise ConfigError(f"TRUSTED_PROXIES: {proxy!r} is not an address or network") from None
+    if not 0 < config["SESSION_IDLE_TIMEOUT"] <= config["SESSION_MAX_AGE"]:
+        raise ConfigError("SESSION_IDLE_TIMEOUT must be positive and at most SESSION_MAX_AGE")

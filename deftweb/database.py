@@ -46,6 +46,8 @@ def begin_write() -> None:
     Call it before the session's first statement (the app does for every unsafe HTTP method); once
     a transaction is open it changes nothing.
     """
+    if db.session().in_transaction():
+        return  # too late to choose (and SQLAlchemy would warn): keep the transaction as it is
     db.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 

@@ -4,10 +4,12 @@ by default), each test inside a transaction rolled back at its end, factories an
 
 import os
 import socket
+import time
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -33,6 +35,7 @@ def app(database_url):
     """The app, on a database freshly migrated to head and holding the reference data."""
     reset_database(database_url)
     app = create_app(test_config=app_settings(database_url))
+    request_started.connect(_forget_request_user, app)
     with app.app_context():
         upgrade()
         ensure_reference_data()
@@ -41,6 +44,12 @@ def app(database_url):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _forget_request_user(app, **_extra):
+    """Tests keep one app context open, so `g` outlives a request: drop who the last one was."""
+    g.pop("_login_user", None)
+    g.pop("auth_method", None)
 
 
 def app_settings(database_url: str, **overrides) -> dict:
@@ -101,9 +110,11 @@ def login_as(client):
     """Sign the test client in as a user, the way a browser keeps its login cookie."""
 
     def login(user):
+        now = int(time.time())
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session.update({"login_at": now, "seen_at": now, "auth_method": "dev"})
         return user
 
     return login
