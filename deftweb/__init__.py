@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     api.register_blueprint(api_requests.blp)
     api.register_blueprint(api_tasks.blp)
+    _register_review_blueprints(app)
     _register_account_blueprints(app)
 
 
@@ -83,6 +84,14 @@ def _register_account_blueprints(app: Flask) -> None:
     from deftweb.blueprints import api_me
 
     api.register_blueprint(api_me.blp)
+
+
+def _register_review_blueprints(app: Flask) -> None:
+    """The review workflow: request page actions, reviewer queue, and its API."""
+    from deftweb.blueprints import api_review, review
+
+    app.register_blueprint(review.bp)
+    api.register_blueprint(api_review.blp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -3,8 +3,10 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
+from deftweb.blueprints.listing_views import export_table, show_table
+
 from deftweb.auth import policy
-from deftweb.services import task_views
+from deftweb.services import task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -23,3 +25,17 @@ def detail(task_id: int):
         children=task_views.children_of(task_id),
         monitor_url=current_app.config["MONITOR_TASK_URL"].format(id=task.id),
     )
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The task table: filters, sort, chosen columns and the page, all in the URL."""
+    return show_table(task_list.TABLE)
+
+
+@bp.get("/export.<any(csv, json):file_format>")
+@login_required
+def export(file_format: str):
+    """Every task of the current view, streamed as CSV or JSON."""
+    return export_table(task_list.TABLE, file_format)

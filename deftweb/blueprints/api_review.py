@@ -1,0 +1,147 @@
+"""API: the review workflow of a request (moves, history, comments, watching, edits)."""
+
+from flask_login import current_user, login_required
+
+from deftweb.api import api_blueprint
+from deftweb.auth import policy
+from deftweb.blueprints.review_errors import refuse
+from deftweb.models import db
+from deftweb.schemas.requests import RequestSchema
+from deftweb.schemas.review import (
+    CommentArgsSchema,
+    HistoryEntrySchema,
+    RequestEditSchema,
+    TransitionArgsSchema,
+    TransitionResultSchema,
+    WatchSchema,
+)
+from deftweb.services import notifications, request_views, review_views, workflow
+
+blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
+REFUSALS = (
+    (403, "Your roles do not allow this move or edit"),
+    (409, "The request changed since you read its version"),
+    (422, "Bad input, or a move the transition table does not have"),
+)
+
+
+def _documented_refusals(view):
+    for code, description in REFUSALS:
+        view = blp.alt_response(code, description=description)(view)
+    return view
+
+
+def _load(request_id: int, predicate=policy.can_view_request):
+    production_request = request_views.get_request_or_404(request_id)
+    policy.require(predicate(current_user, production_request))
+    return production_request
+
+
+@blp.post("/requests/<int:request_id>/transitions")
+@blp.arguments(TransitionArgsSchema)
+@blp.response(200, TransitionResultSchema)
+@_documented_refusals
+@login_required
+def post_transition(args, request_id: int):
+    """Move a request to another status (compare-and-set on `version`)."""
+    production_request = _load(request_id)
+    try:
+        entry = workflow.transition(
+            production_request, args["to"], current_user, args["version"], args["comment"]
+        )
+    except workflow.WorkflowError as error:
+        refuse(error)
+    db.session.commit()
+    return {
+        "id": production_request.id,
+        "status": production_request.status,
+        "version": production_request.version,
+        "entry": entry,
+        "moves": [m.target for m in workflow.available_moves(production_request, current_user)],
+    }
+
+
+@blp.get("/requests/<int:request_id>/history")
+@blp.response(200, HistoryEntrySchema(many=True))
+@login_required
+def get_history(request_id: int):
+    """Everything that happened to a request, oldest first: creation, moves, edits, comments."""
+    return review_views.history_of(_load(request_id).id)
+
+
+@blp.get("/requests/<int:request_id>/comments")
+@blp.response(200, HistoryEntrySchema(many=True))
+@login_required
+def get_comments(request_id: int):
+    """The comment thread (and the comments given with moves), oldest first."""
+    return review_views.discussion_of(_load(request_id).id)
+
+
+@blp.post("/requests/<int:request_id>/comments")
+@blp.arguments(CommentArgsSchema)
+@blp.response(201, HistoryEntrySchema)
+@_documented_refusals
+@login_required
+def post_comment(args, request_id: int):
+    """Comment on a request; its watchers are told."""
+    production_request = _load(request_id, policy.can_comment_on_request)
+    try:
+        entry = workflow.add_comment(production_request, current_user, args["text"])
+    except workflow.WorkflowError as error:
+        refuse(error)
+    db.session.commit()
+    return entry
+
+
+@blp.get("/requests/<int:request_id>/watch")
+@blp.response(200, WatchSchema)
+@login_required
+def get_watch(request_id: int):
+    """Whether I watch the request, and who is told about it."""
+    return _watch_state(_load(request_id))
+
+
+@blp.put("/requests/<int:request_id>/watch")
+@blp.response(200, WatchSchema)
+@login_required
+def put_watch(request_id: int):
+    """Watch a request: be told about every move, edit and comment."""
+    production_request = _load(request_id, policy.can_watch_request)
+    notifications.watch(production_request, current_user)
+    db.session.commit()
+    return _watch_state(production_request)
+
+
+@blp.delete("/requests/<int:request_id>/watch")
+@blp.response(200, WatchSchema)
+@login_required
+def delete_watch(request_id: int):
+    """Stop watching (the requester and cc addresses are always told)."""
+    production_request = _load(request_id, policy.can_watch_request)
+    notifications.unwatch(production_request, current_user)
+    db.session.commit()
+    return _watch_state(production_request)
+
+
+def _watch_state(production_request) -> dict:
+    return {
+        "watching": notifications.is_watching(production_request, current_user),
+        "watchers": notifications.watchers_of(production_request),
+    }
+
+
+@blp.patch("/requests/<int:request_id>")
+@blp.arguments(RequestEditSchema)
+@blp.response(200, RequestSchema)
+@_documented_refusals
+@login_required
+def patch_request(args, request_id: int):
+    """Change some fields; which ones depends on the status and your roles."""
+    production_request = _load(request_id)
+    version = args.pop("version")
+    try:
+        workflow.edit_request(production_request, current_user, args, version)
+    except workflow.WorkflowError as error:
+        refuse(error)
+    db.session.commit()
+    return request_views.get_request_or_404(request_id)

@@ -1,0 +1,231 @@
+"""Review pages: the request page's actions (move, edit, comment, watch) and the reviewer queue."""
+
+import re
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+
+from deftweb.auth import policy
+from deftweb.blueprints.review_errors import refuse
+from deftweb.htmx import is_htmx
+from deftweb.models import RequestType, db
+from deftweb.services import notifications, request_views, review_views, workflow
+from deftweb.services.transitions import APPROVALS
+
+bp = Blueprint("review", __name__)
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+#: Request fields the page's edit form offers, in form order, with their labels.
+EDIT_FORM_FIELDS = {
+    "description": "Description",
+    "long_description": "Long description",
+    "reference_link": "Reference link",
+    "cc": "CC (e-mail addresses)",
+    "priority": "Priority",
+}
+
+
+@bp.app_template_filter("linkify")
+def linkify(text: str) -> Markup:
+    """Plain text, escaped, with its http(s) links made clickable."""
+    out, start = [], 0
+    for match in _URL.finditer(text or ""):
+        url = match.group().rstrip(".,;:!?)")
+        out.append(escape(text[start : match.start()]))
+        out.append(Markup('<a href="{0}" rel="nofollow noopener noreferrer">{0}</a>').format(url))
+        start = match.start() + len(url)
+    out.append(escape((text or "")[start:]))
+    return Markup("").join(out)
+
+
+def page_context(production_request) -> dict:
+    """Everything the request page and its fragments show."""
+    user = current_user
+    editable = policy.editable_fields(user, production_request)
+    return {
+        "req": production_request,
+        "tasks": request_views.tasks_of_request(production_request.id),
+        "moves": workflow.available_moves(production_request, user),
+        "timeline": review_views.timeline(production_request),
+        "history": review_views.history_of(production_request.id),
+        "discussion": review_views.discussion_of(production_request.id),
+        "editable": [f for f in EDIT_FORM_FIELDS if f in editable],
+        "field_labels": EDIT_FORM_FIELDS,
+        "watching": notifications.is_watching(production_request, user),
+        "watchers": notifications.watchers_of(production_request),
+        "can_comment": policy.can_comment_on_request(user, production_request),
+        "errors": {},
+        "form": {},
+    }
+
+
+def render_request_page(production_request, status: int = 200, **overrides):
+    """The request page, or for htmx the parts a change can affect (swapped in place)."""
+    context = page_context(production_request) | overrides
+    template = "requests/_changed.html" if is_htmx() else "requests/detail.html"
+    return make_response(render_template(template, **context), status)
+
+
+def _load(request_id: int):
+    production_request = request_views.get_request_or_404(request_id)
+    policy.require(policy.can_view_request(current_user, production_request))
+    return production_request
+
+
+def _after_change(request_id: int, message: str):
+    """Commit, then answer with the fresh page (htmx) or redirect to it (plain form)."""
+    db.session.commit()
+    flash(message, "success")
+    if is_htmx():
+        return render_request_page(_load(request_id))
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+def _refused_input(production_request, error: workflow.WorkflowError):
+    """Bad input comes back next to its field with the form filled in (nothing was written); other
+    refusals are HTTP errors (403, 409) with the service's message."""
+    if not isinstance(error, workflow.InvalidChange) or not error.pointer:
+        refuse(error)
+    field = error.pointer.lstrip("/")
+    return render_request_page(
+        production_request, 422, errors={field: error.message}, form=request.form.to_dict()
+    )
+
+
+def _form_version() -> int:
+    version = request.form.get("version", type=int)
+    if version is None:
+        refuse(workflow.InvalidChange("The form lost its version; reload the page.", "/version"))
+    return version
+
+
+@bp.post("/requests/<int:request_id>/transition")
+@login_required
+def transition(request_id: int):
+    production_request = _load(request_id)
+    target = request.form.get("to", "")
+    try:
+        workflow.transition(
+            production_request,
+            target,
+            current_user,
+            _form_version(),
+            request.form.get("comment", ""),
+        )
+    except workflow.WorkflowError as error:
+        return _refused_input(production_request, error)
+    return _after_change(request_id, f"Request {request_id} is now {target}.")
+
+
+@bp.post("/requests/<int:request_id>/edit")
+@login_required
+def edit(request_id: int):
+    production_request = _load(request_id)
+    changes = {f: request.form[f].strip() for f in EDIT_FORM_FIELDS if f in request.form}
+    if "priority" in changes:
+        if not changes["priority"].lstrip("-").isdigit():
+            error = workflow.InvalidChange("Priority is a whole number.", "/priority")
+            return _refused_input(production_request, error)
+        changes["priority"] = int(changes["priority"])
+    if changes.get("description") == "":
+        error = workflow.InvalidChange("A request needs a one-line description.", "/description")
+        return _refused_input(production_request, error)
+    try:
+        entry = workflow.edit_request(production_request, current_user, changes, _form_version())
+    except workflow.WorkflowError as error:
+        return _refused_input(production_request, error)
+    message = "Saved." if entry else "Nothing changed."
+    return _after_change(request_id, message)
+
+
+@bp.post("/requests/<int:request_id>/comments")
+@login_required
+def comment(request_id: int):
+    production_request = _load(request_id)
+    policy.require(policy.can_comment_on_request(current_user, production_request))
+    try:
+        workflow.add_comment(production_request, current_user, request.form.get("comment", ""))
+    except workflow.WorkflowError as error:
+        return _refused_input(production_request, error)
+    return _after_change(request_id, "Comment added; the watchers are told.")
+
+
+@bp.post("/requests/<int:request_id>/watch")
+@login_required
+def watch(request_id: int):
+    production_request = _load(request_id)
+    policy.require(policy.can_watch_request(current_user, production_request))
+    if request.form.get("watch") == "off":
+        notifications.unwatch(production_request, current_user)
+        return _after_change(request_id, "You no longer watch this request.")
+    notifications.watch(production_request, current_user)
+    return _after_change(request_id, "You watch this request now.")
+
+
+@bp.get("/review")
+@login_required
+def queue():
+    """Requests waiting for my action, with group and type filters."""
+    policy.require(policy.can_use_review_queue(current_user), "The queue is for reviewers.")
+    group = request.args.get("group") or None
+    request_type = request.args.get("type") or None
+    context = {
+        "rows": review_views.review_queue(current_user, group, request_type),
+        "groups": review_views.queue_groups(),
+        "types": list(RequestType),
+        "group": group,
+        "request_type": request_type,
+        "results": {},
+        "limit": review_views.QUEUE_LIMIT,
+    }
+    template = "review/_rows.html" if is_htmx() else "review/queue.html"
+    return render_template(template, **context)
+
+
+BULK_ACTIONS = {"approve", "hold", "reject"}
+
+
+@bp.post("/review/bulk")
+@login_required
+def bulk():
+    """Approve, hold or reject the ticked requests: each on its own, with a result per row."""
+    policy.require(policy.can_use_review_queue(current_user), "The queue is for reviewers.")
+    action = request.form.get("action")
+    if action not in BULK_ACTIONS:
+        refuse(workflow.InvalidChange("Choose approve, hold or reject.", "/action"))
+    results = {}
+    for item in request.form.getlist("item"):
+        request_id, _, version = item.partition(":")
+        if request_id.isdigit() and version.isdigit():
+            comment = request.form.get("comment", "")
+            results[int(request_id)] = _bulk_one(int(request_id), int(version), action, comment)
+    db.session.commit()
+    done = sum(1 for ok, _ in results.values() if ok)
+    summary = {"approve": "approved", "hold": "put on hold", "reject": "rejected"}[action]
+    if not is_htmx():
+        flash(f"{done} of {len(results)} requests {summary}.", "success" if done else "warning")
+        return redirect(url_for("review.queue"))
+    rows = [request_views.get_request_or_404(request_id) for request_id in results]
+    return render_template(
+        "review/_bulk_result.html",
+        rows=rows,
+        results=results,
+        done=done,
+        refused=len(results) - done,
+        action_done=summary,
+    )
+
+
+def _bulk_one(request_id: int, version: int, action: str, comment: str) -> tuple[bool, str]:
+    """One request of a bulk action, in its own savepoint: (done, what happened)."""
+    production_request = request_views.get_request_or_404(request_id)
+    target = {"hold": "hold", "reject": "rejected"}.get(action) or APPROVALS.get(
+        production_request.status, "approved"
+    )
+    try:
+        with db.session.begin_nested():
+            workflow.transition(production_request, target, current_user, version, comment)
+    except workflow.WorkflowError as error:
+        return False, error.message
+    return True, f"now {target}"

@@ -1,0 +1,64 @@
+"""The review workflow as the API shows it: moves, history entries, comments, watchers, edits."""
+
+import marshmallow as ma
+from marshmallow.validate import Length, OneOf, Regexp
+
+from deftweb.models import RequestStatus
+from deftweb.services.workflow import COMMENT_MAX_LENGTH
+
+
+class TransitionArgsSchema(ma.Schema):
+    to = ma.fields.String(required=True, validate=OneOf([s.value for s in RequestStatus]))
+    #: The version the caller last saw; a newer one in the database means 409.
+    version = ma.fields.Integer(required=True, strict=True)
+    comment = ma.fields.String(load_default="", validate=Length(max=COMMENT_MAX_LENGTH))
+
+
+class HistoryEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.AwareDateTime()
+    kind = ma.fields.String()
+    actor = ma.fields.Function(lambda h: h.actor.username if h.actor else None)
+    actor_name = ma.fields.Function(lambda h: h.actor.display_name if h.actor else None)
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    comment = ma.fields.String()
+    #: For edits: {field: [old, new]}.
+    diff = ma.fields.Dict(allow_none=True)
+
+
+class TransitionResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    version = ma.fields.Integer()
+    entry = ma.fields.Nested(HistoryEntrySchema)
+    #: The statuses the caller may move the request to next.
+    moves = ma.fields.List(ma.fields.String())
+
+
+class CommentArgsSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=Length(min=1, max=COMMENT_MAX_LENGTH))
+
+
+class WatcherSchema(ma.Schema):
+    username = ma.fields.Function(lambda r: r.user.username if r.user else None)
+    address = ma.fields.Function(lambda r: None if r.user else r.address)
+    reason = ma.fields.String()
+
+
+class WatchSchema(ma.Schema):
+    watching = ma.fields.Boolean()
+    watchers = ma.fields.List(ma.fields.Nested(WatcherSchema))
+
+
+class RequestEditSchema(ma.Schema):
+    """A partial update: only the fields given change; `editable_fields` says which may."""
+
+    version = ma.fields.Integer(required=True, strict=True)
+    description = ma.fields.String(validate=Length(min=1, max=256))
+    long_description = ma.fields.String(validate=Length(max=20_000))
+    reference_link = ma.fields.String(
+        validate=[Length(max=256), Regexp(r"^(https?://\S+)?$", error="Give an http(s) link.")]
+    )
+    cc = ma.fields.String(validate=Length(max=1000))
+    priority = ma.fields.Integer(strict=True)

@@ -1,0 +1,132 @@
+"""What the review pages show: a request's timeline, history, discussion, and the reviewer queue."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from deftweb.auth import policy
+from deftweb.models import (
+    HistoryKind,
+    MembershipRole,
+    Request,
+    RequestHistory,
+    RequestStatus,
+    RequestType,
+    WorkingGroup,
+    db,
+)
+from deftweb.services.transitions import MAIN_FLOW
+
+S = RequestStatus
+#: The queue shows at most this many requests; filters narrow it down.
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Station:
+    status: str
+    #: passed, current or ahead; `side` marks a status off the main flow (hold, rejected...).
+    state: str
+    side: bool = False
+
+
+def timeline(request: Request) -> list[Station]:
+    """The main flow draft -> done with the request's place on it; a side status follows the
+    last main-flow status it reached."""
+    if request.status in MAIN_FLOW:
+        reached, side = request.status, None
+    else:
+        reached, side = _last_main_status(request), request.status
+    index = MAIN_FLOW.index(reached)
+    stations = []
+    for n, status in enumerate(MAIN_FLOW):
+        if status == S.DONE and side == S.FINISHED:
+            stations.append(Station(S.FINISHED, "current", side=True))
+            continue
+        state = "passed" if n < index else ("ahead" if n > index else "current")
+        if side and n == index:
+            state = "passed"
+        stations.append(Station(status, state))
+        if side and side != S.FINISHED and n == index:
+            stations.append(Station(side, "current", side=True))
+    return stations
+
+
+def _last_main_status(request: Request) -> str:
+    for entry in reversed(request.history):
+        if entry.kind == HistoryKind.TRANSITION and entry.from_status in MAIN_FLOW:
+            return entry.from_status
+    return S.DRAFT
+
+
+def history_of(request_id: int) -> list[RequestHistory]:
+    return list(
+        db.session.scalars(
+            sa.select(RequestHistory)
+            .where(RequestHistory.request_id == request_id)
+            .options(joinedload(RequestHistory.actor))
+            .order_by(RequestHistory.id)
+        )
+    )
+
+
+def discussion_of(request_id: int) -> list[RequestHistory]:
+    """Comments, and the moves that came with one, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(RequestHistory)
+            .where(
+                RequestHistory.request_id == request_id,
+                sa.or_(RequestHistory.kind == HistoryKind.COMMENT, RequestHistory.comment != ""),
+            )
+            .options(joinedload(RequestHistory.actor))
+            .order_by(RequestHistory.id)
+        )
+    )
+
+
+def queue_clauses(user) -> list:
+    """SQL conditions for "waiting for my action", one per role the user holds."""
+    if policy.is_admin(user):
+        return [Request.status.in_((S.WAITING, S.REGISTERED, S.HOLD))]
+    clauses = []
+    if policy.is_mc_coordinator(user):
+        clauses.append(
+            sa.and_(Request.status.in_((S.WAITING, S.HOLD)), Request.request_type == RequestType.MC)
+        )
+    convened = [m.working_group_id for m in user.memberships if m.role == MembershipRole.CONVENER]
+    if convened:
+        clauses.append(
+            sa.and_(
+                Request.status.in_((S.WAITING, S.HOLD)),
+                Request.request_type != RequestType.MC,
+                Request.working_group_id.in_(convened),
+            )
+        )
+    if policy.is_production_manager(user):
+        clauses.append(Request.status.in_((S.REGISTERED, S.HOLD)))
+    return clauses
+
+
+def review_queue(user, group: str | None = None, request_type: str | None = None) -> list[Request]:
+    """Requests waiting for the user's action under their roles, oldest first."""
+    clauses = queue_clauses(user)
+    if not clauses:
+        return []
+    query = (
+        sa.select(Request)
+        .where(sa.or_(*clauses))
+        .options(joinedload(Request.working_group), joinedload(Request.requester))
+        .order_by(Request.id)
+        .limit(QUEUE_LIMIT)
+    )
+    if group:
+        query = query.join(WorkingGroup).where(WorkingGroup.code == group)
+    if request_type:
+        query = query.where(Request.request_type == request_type)
+    return list(db.session.scalars(query))
+
+
+def queue_groups() -> list[str]:
+    return list(db.session.scalars(sa.select(WorkingGroup.code).order_by(WorkingGroup.code)))
