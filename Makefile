@@ -38,3 +38,9 @@ lint: test-deps
 
 clean:
 	rm -rf $(VENV) .ruff_cache .hypothesis
+
+## bench: the list pages at 10^6 tasks and 10^5 requests, SQLite and PostgreSQL (bench/results/);
+## smaller: make bench BENCH_ARGS="--tasks 100000 --requests 10000"
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

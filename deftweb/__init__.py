@@ -108,7 +108,12 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _layout_context():
-        return {"htmx_version": HTMX_VERSION, "dev_login": app.config["DEV_LOGIN"]}
+        return {
+            "htmx_version": HTMX_VERSION,
+            "dev_login": app.config["DEV_LOGIN"],
+            # base.html links the Requests/Tasks/Datasets nav entries whose endpoints exist.
+            "url_endpoints": app.view_functions,
+        }
 
 
 def _register_cli(app: Flask) -> None:

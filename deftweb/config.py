@@ -67,6 +67,8 @@ DEFAULTS = {
     "NOTIFY_RETRY_SECONDS": 60,  # first retry delay, doubled on each failure, at most 6 hours
     "NOTIFY_LEASE_SECONDS": 300,  # a claimed message whose sender died is retried after this
     "NOTIFY_DIGEST_HOURS": 24,  # digest users get one mail per this many hours
+    # Most rows one CSV/JSON export of the request or task table streams (the rest is cut off).
+    "EXPORT_ROW_LIMIT": 1_000_000,
 }
 
 ENVIRONMENTS = ("production", "development", "testing")

@@ -16,3 +16,24 @@
     });
   });
 })();
+
+// Request and task tables: share clean URLs, select rows for bulk actions.
+(function () {
+  "use strict";
+  // A filter form sends only the filters that hold a value, so the pushed URL stays short.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    var data = event.detail.formData;
+    if (!form || !form.matches || !form.matches("form.filters") || !data) { return; }
+    var empty = [];
+    data.forEach(function (value, key) { if (value === "") { empty.push(key); } });
+    empty.forEach(function (key) { data.delete(key); });
+  });
+  // "Select this page" ticks or clears every row box of the table it heads.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input.select-page")) { return; }
+    var table = box.closest("table");
+    table.querySelectorAll("input.select-row").forEach(function (row) { row.checked = box.checked; });
+  });
+})();

@@ -1,0 +1,116 @@
+"""What the request and task list pages share: URLs that keep the view, the page or fragment."""
+
+from urllib.parse import urlencode
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+
+from deftweb.blueprints.listing_cells import table_rows
+from deftweb.htmx import is_htmx
+from deftweb.models import utcnow
+from deftweb.services import export
+from deftweb.services.listing import PAGE_SIZES, Listing, Page, Table
+
+#: URL keys that only move through the table; a new filter or sort starts again at page 1.
+PAGING_KEYS = ("after", "before", "page")
+LISTING_TARGET = "listing"
+EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
+EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
+
+
+class ViewUrls:
+    """Links that keep the current filters, sort and columns, changing one thing each."""
+
+    def __init__(self, base: str, args):
+        self.base = base
+        self.pairs = [(k, v) for k, v in args.items(multi=True) if v != ""]
+
+    def _url(self, pairs) -> str:
+        query = urlencode(pairs)
+        return f"{self.base}?{query}" if query else self.base
+
+    def without(self, *keys: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.pairs if k not in keys]
+
+    def filtered_by(self, key: str) -> str:
+        """The prefix of a link filtering by `key`; the template appends the quoted value."""
+        pairs = [*self.without(key, *PAGING_KEYS), (key, "")]
+        return self._url(pairs)
+
+    def sorted_by(self, sort: str) -> str:
+        return self._url([*self.without("sort", *PAGING_KEYS), ("sort", sort)])
+
+    def page(self, cursor_key: str, cursor: str, number: int) -> str:
+        pairs = [*self.without(*PAGING_KEYS), (cursor_key, cursor), ("page", str(number))]
+        return self._url(pairs)
+
+    def without_paging(self) -> str:
+        return self._url(self.without(*PAGING_KEYS))
+
+    def query_string(self) -> str:
+        """The current view without paging: what an export or a bulk action applies to."""
+        return urlencode(self.without(*PAGING_KEYS))
+
+    def with_path(self, path: str) -> str:
+        query = self.query_string()
+        return f"{path}?{query}" if query else path
+
+
+def render_listing(table: Table, listing: Listing, page: Page | None, base: str, **extra):
+    """The full list page, or only the table when htmx asks for the listing fragment."""
+    urls = ViewUrls(base, request.args)
+    filter_links = {c.key: urls.filtered_by(c.filter_key) for c in table.columns if c.filter_key}
+    bulk_actions = extra.pop("bulk_actions", ())
+    context = {
+        "table": table,
+        "listing": listing,
+        "page": page,
+        "urls": urls,
+        "rows": table_rows(listing, page, filter_links, bool(bulk_actions)) if page else [],
+        "page_sizes": PAGE_SIZES,
+        "bulk_actions": bulk_actions,
+        **extra,
+    }
+    if is_htmx() and request.headers.get("HX-Target") == LISTING_TARGET:
+        return render_template("_listing/table.html", fragment=True, **context)
+    return render_template(f"{table.endpoint}/list.html", **context)
+
+
+def show_table(table: Table):
+    """The list page of `table` for the current query string."""
+    listing = table.read(request.args)
+    page = table.page(listing) if listing.is_valid else None
+    return render_listing(table, listing, page, url_for(f"{table.endpoint}.index"))
+
+
+def export_table(table: Table, file_format: str):
+    """The rows of the current view, streamed as a CSV or JSON download."""
+    listing = table.read(request.args)
+    if not listing.is_valid:
+        problems = "; ".join(f"{key}: {message}" for key, message in listing.errors.items())
+        abort(400, f"Fix the filters before exporting ({problems}).")
+    rows = export.export_rows(
+        table.query(listing),
+        table.model.id,
+        listing,
+        table.sorts,
+        current_app.config["EXPORT_ROW_LIMIT"],
+        load=table.load,
+    )
+    write = export.as_csv if file_format == "csv" else export.as_json
+    stamp = utcnow().strftime("%Y%m%dT%H%MZ")
+    response = Response(
+        stream_with_context(write(rows, listing.columns)),
+        mimetype=EXPORT_TYPES[file_format],
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{table.endpoint}-{stamp}.{file_format}"'
+    )
+    return response

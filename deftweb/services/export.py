@@ -1,0 +1,79 @@
+"""Export of a filtered table as CSV or JSON, streamed in keyset batches (memory stays flat)."""
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from deftweb.models import db
+from deftweb.services.listing import Column, Listing, Sort, beyond, keyset_order
+
+BATCH = 1000
+FORMATS = ("csv", "json")
+
+
+def export_rows(
+    query: sa.Select, id_column, listing: Listing, sorts: dict[str, Sort], limit: int, load=()
+) -> Iterator[object]:
+    """Every row of `query` in the listing's order, at most `limit`, one batch per statement."""
+    sort_column = sorts[listing.sort].column
+    ordering = keyset_order(sort_column, id_column, listing.descending)
+    cursor, sent = None, 0
+    while sent < limit:
+        batch_query = query.options(*load).order_by(*ordering).limit(min(BATCH, limit - sent))
+        if cursor is not None:
+            batch_query = batch_query.where(
+                beyond(sort_column, id_column, cursor, listing.descending)
+            )
+        rows = list(db.session.scalars(batch_query).unique())
+        yield from rows
+        sent += len(rows)
+        if len(rows) < BATCH:
+            return
+        last = rows[-1]
+        cursor = (getattr(last, sort_column.key), last.id)
+        for row in rows:  # the identity map would otherwise keep every exported row
+            db.session.expunge(row)
+
+
+def cell(value) -> object:
+    """A cell as exported: times in ISO 8601 UTC, missing values empty."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def as_csv(rows: Iterator[object], columns: Sequence[Column]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.key for c in columns])
+    for number, row in enumerate(rows, 1):
+        writer.writerow([cell(c.value(row)) for c in columns])
+        if number % 200 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def as_json(rows: Iterator[object], columns: Sequence[Column]) -> Iterator[str]:
+    """A JSON array of objects keyed by column, written as it is read."""
+    yield "["
+    separator = "\n"
+    for row in rows:
+        record = {c.key: _json_cell(c.value(row)) for c in columns}
+        yield separator + json.dumps(record, separators=(",", ":"))
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def _json_cell(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,293 @@
+"""What the request and task tables share: columns, filter parsing, keyset paging, capped counts.
+
+Paging is by keyset (`WHERE (sort, id) < (last seen) ORDER BY sort, id LIMIT n`), never OFFSET, so
+page 1000 costs what page 1 costs and rows inserted meanwhile never shift a page. Counts stop at a
+cap: counting every match of a broad filter over 10^6 rows costs more than the page itself.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from deftweb.models import db
+
+PAGE_SIZE = 50
+PAGE_SIZES = (20, 50, 100, 500)
+#: Beyond this many matches the table says "1,000+" instead of counting them all.
+COUNT_CAP = 1000
+
+
+class BadFilter(ValueError):
+    """A filter value that cannot be read; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column a user may show: its URL key, heading, how a row gives its value, and links."""
+
+    key: str
+    label: str
+    value: Callable[[object], object]
+    #: The filter a click on the cell sets, and how the cell value becomes that filter's value.
+    filter_key: str | None = None
+    kind: str = "text"  # text, name, status, time, task, request, number
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter: its URL key, label, and how a cleaned value becomes a WHERE clause."""
+
+    key: str
+    label: str
+    parse: Callable[[str], object]
+    clause: Callable[[object], sa.ColumnElement[bool]]
+    hint: str = ""
+    many: bool = False  # repeated in the URL (status=running&status=done)
+    #: The values offered in a drop-down; any other typed into the URL is still read.
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    column: sa.ColumnElement
+    label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One list: the blueprint that shows it, what it lists, and its columns, filters, sorts."""
+
+    endpoint: str  # "tasks" serves tasks.index, tasks.export, templates/tasks/list.html
+    noun: str
+    model: type
+    columns: tuple[Column, ...]
+    filters: tuple[Filter, ...]
+    sorts: dict[str, Sort]
+    #: Loader options that bring in what the columns show, in the rows' own statement.
+    load: tuple = ()
+
+    def read(self, args) -> "Listing":
+        return read_listing(args, self.filters, self.sorts, self.columns)
+
+    def query(self, listing: "Listing") -> sa.Select:
+        """Every row the listing's filters match, unordered."""
+        return sa.select(self.model).where(*listing.clauses)
+
+    def page(self, listing: "Listing") -> "Page":
+        """The page the listing asks for: two statements, the capped count and the rows."""
+        sort_key = self.sorts[listing.sort].column.key
+        return build_page(
+            self.query(listing),
+            self.model.id,
+            listing,
+            self.sorts,
+            lambda row: getattr(row, sort_key),
+            load=self.load,
+        )
+
+
+@dataclass
+class Listing:
+    """What a list page needs from the query string: filters, sort, cursor, columns."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    clauses: list = field(default_factory=list)
+    sort: str = "id"
+    descending: bool = True
+    after: tuple | None = None
+    before: tuple | None = None
+    page_number: int = 1
+    size: int = PAGE_SIZE
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Page:
+    rows: list
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def read_listing(
+    args,
+    filters: Sequence[Filter],
+    sorts: dict[str, Sort],
+    columns: Sequence[Column],
+    default_sort: str = "-id",
+) -> Listing:
+    """Clean the query string: every bad value gets a message under its filter's key."""
+    listing = Listing()
+    for spec in filters:
+        raw = [v.strip() for v in args.getlist(spec.key) if v.strip()]
+        if not raw:
+            continue
+        listing.values[spec.key] = raw if spec.many else raw[0]
+        try:
+            value = spec.parse(raw if spec.many else raw[0])
+        except BadFilter as error:
+            listing.errors[spec.key] = str(error)
+            continue
+        listing.clauses.append(spec.clause(value))
+    _read_sort(listing, args.get("sort") or default_sort, sorts)
+    _read_cursor(listing, args, sorts)
+    listing.size = _int_in(args.get("size"), PAGE_SIZES, PAGE_SIZE)
+    listing.page_number = max(1, _int_or(args.get("page"), 1))
+    listing.columns = chosen_columns(args.getlist("cols"), columns)
+    return listing
+
+
+def _read_sort(listing: Listing, raw: str, sorts: dict[str, Sort]) -> None:
+    key = raw.lstrip("-")
+    if key not in sorts:
+        listing.errors["sort"] = f"Sort by one of: {', '.join(sorts)}."
+        key, raw = "id", "-id"
+    listing.sort, listing.descending = key, raw.startswith("-")
+
+
+def _read_cursor(listing: Listing, args, sorts: dict[str, Sort]) -> None:
+    for name in ("after", "before"):
+        if args.get(name):
+            try:
+                setattr(listing, name, decode_cursor(args[name], listing.sort))
+            except BadFilter as error:
+                listing.errors[name] = str(error)
+
+
+def chosen_columns(keys: Sequence[str], columns: Sequence[Column]) -> list[Column]:
+    """The columns named in the URL, in table order; the default set when none is named."""
+    wanted = set(keys)
+    chosen = [c for c in columns if c.key in wanted]
+    return chosen or [c for c in columns if c.shown]
+
+
+def _int_or(raw, default: int) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return default
+
+
+def _int_in(raw, allowed: Sequence[int], default: int) -> int:
+    value = _int_or(raw, default)
+    return value if value in allowed else default
+
+
+# Cursors: the sort value and id of the row a page starts after (or before), opaque to users.
+
+
+def encode_cursor(sort_value, row_id: int) -> str:
+    if isinstance(sort_value, datetime):
+        sort_value = sort_value.astimezone(UTC).isoformat()
+    text = json.dumps([sort_value, row_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        sort_value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if sort.endswith("_at"):
+            sort_value = datetime.fromisoformat(sort_value)
+        if not isinstance(row_id, int):
+            raise TypeError(row_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadFilter("This page link is damaged: go back to the first page.") from error
+    return sort_value, row_id
+
+
+# Queries
+
+
+def fetch_page(
+    query: sa.Select, id_column, listing: Listing, sorts: dict[str, Sort], load=()
+) -> list:
+    """One page of `query` (already filtered) in keyset order; rows are ORM entities."""
+    sort_column = sorts[listing.sort].column
+    backwards = listing.before is not None
+    descending = listing.descending != backwards
+    cursor = listing.before if backwards else listing.after
+    if cursor is not None:
+        query = query.where(beyond(sort_column, id_column, cursor, descending))
+    ordering = keyset_order(sort_column, id_column, descending)
+    query = query.options(*load).order_by(*ordering).limit(listing.size + 1)
+    rows = list(db.session.scalars(query).unique())
+    return rows[::-1] if backwards else rows
+
+
+def keyset_order(sort_column, id_column, descending: bool) -> list:
+    """ORDER BY the sort column, then the id: a total order, so a cursor names one place."""
+    order = sa.desc if descending else sa.asc
+    if sort_column is id_column:
+        return [order(id_column)]
+    return [order(sort_column), order(id_column)]
+
+
+def beyond(sort_column, id_column, cursor: tuple, descending: bool):
+    """Rows strictly after the cursor in the sort order; the first term can use the sort index."""
+    sort_value, row_id = cursor
+    if sort_column is id_column:
+        return id_column < row_id if descending else id_column > row_id
+    if descending:
+        return sa.and_(
+            sort_column <= sort_value,
+            sa.or_(sort_column < sort_value, id_column < row_id),
+        )
+    return sa.and_(
+        sort_column >= sort_value,
+        sa.or_(sort_column > sort_value, id_column > row_id),
+    )
+
+
+def capped_count(query: sa.Select, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows `query` matches, counting no further than `cap` (True when capped)."""
+    cap = cap or COUNT_CAP
+    only_one = query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+    limited = only_one.order_by(None).limit(cap + 1).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(limited))
+    return min(count, cap), count > cap
+
+
+def build_page(
+    query, id_column, listing: Listing, sorts: dict[str, Sort], sort_value, load=()
+) -> Page:
+    """The rows of the page, the capped count, and the cursors of its neighbours."""
+    count, capped = capped_count(query)
+    rows = fetch_page(query, id_column, listing, sorts, load)
+    size = listing.size
+    if listing.before is not None and len(rows) <= size:
+        # Back at the start (rows came in meanwhile): show a full first page instead.
+        listing.before = None
+        listing.page_number = 1
+        rows = fetch_page(query, id_column, listing, sorts, load)
+    if listing.before is not None:
+        has_more_before = len(rows) > size
+        rows = rows[1:] if has_more_before else rows
+        has_next, has_previous = True, has_more_before
+    else:
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_previous = listing.after is not None
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    return Page(
+        rows=rows,
+        count=count,
+        count_capped=capped,
+        next_cursor=encode_cursor(sort_value(last), last.id) if has_next and last else None,
+        previous_cursor=(
+            encode_cursor(sort_value(first), first.id) if has_previous and first else None
+        ),
+    )

@@ -1,0 +1,91 @@
+"""The task table: its filters, columns and sorts, and the query behind a page of it."""
+
+import sqlalchemy as sa
+
+from deftweb.models import ENDED_TASK_STATUSES, Task, TaskStatus
+from deftweb.models.users import Provenance
+from deftweb.services import list_filters as read
+from deftweb.services.catalog_data import WORKING_GROUPS
+from deftweb.services.listing import (
+    Column,
+    Filter,
+    Sort,
+    Table,
+)
+from deftweb.services.search_index import task_name_contains
+
+TASK_STATUSES = [s.value for s in TaskStatus]
+STATUS_GROUPS = {
+    "active": [s for s in TASK_STATUSES if s not in ENDED_TASK_STATUSES],
+    "ended": [s.value for s in ENDED_TASK_STATUSES],
+}
+GROUP_CODES = sorted(WORKING_GROUPS)
+
+
+def _group_clause(value: str) -> sa.ColumnElement[bool]:
+    """`HIGG` means the group under any provenance; `AP_HIGG` exactly that."""
+    if "_" in value:
+        return Task.working_group == value
+    return Task.working_group.in_([f"{p.value}_{value}" for p in Provenance])
+
+
+FILTERS = (
+    Filter("id", "Task id", read.id_range, lambda v: read.in_range(Task.id, v), "100-200"),
+    Filter("name", "Name contains", read.term, task_name_contains, "ttbar"),
+    Filter(
+        "status",
+        "Status",
+        read.statuses(TASK_STATUSES, STATUS_GROUPS),
+        Task.status.in_,
+        many=True,
+        choices=(*STATUS_GROUPS, *TASK_STATUSES),
+    ),
+    Filter("group", "Working group", read.word, _group_clause, choices=tuple(GROUP_CODES)),
+    Filter("project", "Project", read.word, lambda v: Task.project == v, "mc23_13p6TeV"),
+    Filter("campaign", "Campaign", read.word, lambda v: Task.campaign == v, "MC23:MC23a"),
+    Filter("step", "Step", read.word, lambda v: Task.step_name == v, "Reco"),
+    Filter("ami", "AMI tag", read.word, lambda v: Task.ami_tag == v, "r14622"),
+    Filter(
+        "format",
+        "Output format",
+        read.word,
+        lambda v: read.dotted_member(Task.output_formats, v),
+        "AOD",
+    ),
+    Filter("user", "Manager", read.word, lambda v: Task.username == v, "user name"),
+    Filter(
+        "request", "Request id", read.id_range, lambda v: read.in_range(Task.request_id, v), "1-99"
+    ),
+    Filter("chain", "Chain", read.id_range, lambda v: read.in_range(Task.chain_id, v), "task id"),
+    Filter(
+        "updated_from", "Updated from", read.moment, lambda v: Task.updated_at >= v, "2026-11-01"
+    ),
+    Filter(
+        "updated_to", "Updated until", read.day_end, lambda v: Task.updated_at <= v, "2026-11-30"
+    ),
+)
+
+SORTS = {
+    "id": Sort("id", Task.id, "Task id"),
+    "updated_at": Sort("updated_at", Task.updated_at, "Last update"),
+}
+
+COLUMNS = (
+    Column("id", "Id", lambda t: t.id, kind="task"),
+    Column("name", "Name", lambda t: t.name, kind="name"),
+    Column("status", "Status", lambda t: t.status, "status", kind="status"),
+    Column("group", "Group", lambda t: t.working_group, "group"),
+    Column("project", "Project", lambda t: t.project, "project", shown=False),
+    Column("campaign", "Campaign", lambda t: t.campaign, "campaign", shown=False),
+    Column("step", "Step", lambda t: t.step_name, "step"),
+    Column("ami", "AMI tag", lambda t: t.ami_tag, "ami", shown=False),
+    Column("format", "Output", lambda t: t.output_formats, "format", shown=False),
+    Column("user", "Manager", lambda t: t.username, "user", shown=False),
+    Column("request", "Request", lambda t: t.request_id, "request"),
+    Column("chain", "Chain", lambda t: t.chain_id, "chain", shown=False),
+    Column("priority", "Priority", lambda t: t.priority, kind="number", shown=False),
+    Column("events", "Events", lambda t: t.processed_events, kind="number", shown=False),
+    Column("updated", "Updated", lambda t: t.updated_at, kind="time"),
+)
+
+TABLE = Table("tasks", "task", Task, COLUMNS, FILTERS, SORTS)

@@ -1,0 +1,137 @@
+"""The request and task list pages: filters, fragments, links, columns, export, SQL per page."""
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import event
+
+from deftweb.models import db
+
+
+@pytest.fixture
+def member(make, login_as):
+    return login_as(make.user(groups={"HIGG": "member"}))
+
+
+class Statements:
+    """Counts SQL statements sent while the `with` block runs."""
+
+    def __enter__(self):
+        self.count = 0
+        self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args):
+        self.count += 1
+
+
+def _tasks(make, count: int, **fields):
+    return [make.task(**fields) for _ in range(count)]
+
+
+def _requests(make, count: int, **fields):
+    return [make.request(**fields) for _ in range(count)]
+
+
+PAGES = [
+    "/tasks/",
+    "/tasks/?status=active&group=HIGG",
+    "/tasks/?name=ttbar&sort=-updated_at",
+    "/tasks/?cols=id&cols=name&cols=project&cols=campaign&cols=user&cols=request&cols=updated",
+    "/requests/",
+    "/requests/?status=active&group=HIGG&requester=someone",
+    "/requests/?description=test&cols=id&cols=manager&cols=subcampaign&cols=campaign",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_costs_the_same_few_statements_for_5_or_60_rows(client, member, make, url):
+    requester = make.user()
+    _tasks(make, 5)
+    _requests(make, 5, requester=requester)
+    with Statements() as few:
+        assert client.get(url).status_code == 200
+    _tasks(make, 55)
+    _requests(make, 55, requester=make.user(), manager=make.user())
+    with Statements() as many:
+        response = client.get(url + ("&" if "?" in url else "?") + "size=100")
+        assert response.status_code == 200
+    assert many.count <= 5, f"{url} sent {many.count} statements"
+    assert many.count == few.count
+
+
+def test_task_page_filters_and_links_every_cell(client, member, make):
+    done = make.task(status="done", working_group="AP_HIGG", step_name="Reco")
+    make.task(status="running", working_group="GP_SUSY")
+    page = client.get("/tasks/?status=done").get_data(as_text=True)
+    assert f'href="/tasks/{done.id}"' in page
+    assert "/tasks/?status=done&amp;group=AP_HIGG" in page  # the group cell keeps the status filter
+    assert "/tasks/?status=done&amp;step=Reco" in page
+    assert "GP_SUSY" not in page.split("<tbody>")[1]
+    assert '<span class="count" id="listing-count">1 task</span>' in page
+
+
+def test_htmx_gets_only_the_listing_with_field_errors(client, member, make):
+    make.task()
+    headers = {"HX-Request": "true", "HX-Target": "listing"}
+    fragment = client.get("/tasks/?id=1-x", headers=headers).get_data(as_text=True)
+    assert "<html" not in fragment
+    assert 'id="error-id" hx-swap-oob="true">Write an id' in fragment
+    assert "Nothing shown" in fragment
+    full = client.get("/tasks/?id=1-x").get_data(as_text=True)
+    assert "<html" in full
+    assert 'value="1-x"' in full  # the form comes back filled in
+
+
+def test_columns_are_chosen_in_the_url(client, member, make):
+    make.task(project="mc20_13TeV")
+    page = client.get("/tasks/?cols=id&cols=project").get_data(as_text=True)
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert "Project" in head
+    assert "Name" not in head
+    assert 'value="project" checked' in page
+
+
+def test_csv_export_streams_the_current_view(client, member, make):
+    kept = [make.task(status="failed", project="mc20_13TeV") for _ in range(3)]
+    make.task(status="done")
+    response = client.get("/tasks/export.csv?status=failed&cols=id&cols=status&cols=project")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["id", "status", "project"]
+    assert rows[1:] == [[str(t.id), "failed", "mc20_13TeV"] for t in reversed(kept)]
+
+
+def test_json_export_of_requests(client, member, make):
+    made = make.request(status="waiting", description="JSON export sample")
+    make.request(status="done")
+    response = client.get("/requests/export.json?status=waiting")
+    records = json.loads(response.get_data(as_text=True))
+    assert [r["id"] for r in records] == [made.id]
+    assert records[0]["description"] == "JSON export sample"
+    assert records[0]["group"] == "HIGG"
+
+
+def test_export_refuses_bad_filters(client, member):
+    response = client.get("/tasks/export.csv?updated_from=soon")
+    assert response.status_code == 400
+    assert "updated_from" in response.get_data(as_text=True)
+
+
+def test_list_pages_need_a_login(client):
+    assert client.get("/tasks/").status_code == 302
+    assert client.get("/requests/export.csv").status_code == 302
+
+
+def test_nav_links_to_both_tables(client, member):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/tasks/"' in page
+    assert 'href="/requests/"' in page
