@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Flask, current_app, request
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
+from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 from sqlalchemy.exc import IntegrityError
 
@@ -152,7 +153,10 @@ def consume_response() -> tuple[AuthInfo, str, dict]:
         request.form.get("SAMLResponse", ""), sp["assertionConsumerService"]["url"], sp["entityId"]
     )
     auth = toolkit(settings)
-    auth.process_response(request_id=request_id)
+    try:
+        auth.process_response(request_id=request_id)
+    except (OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError) as error:
+        raise SamlRefused(f"python3-saml: {error}") from None
     if auth.get_errors() or not auth.is_authenticated():
         raise SamlRefused(f"{auth.get_errors()}: {auth.get_last_error_reason()}")
     if auth.get_last_response_in_response_to() != request_id:
