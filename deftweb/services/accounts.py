@@ -1,0 +1,69 @@
+"""User accounts as admins manage them: find, create, disable or enable."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from deftweb.models import Membership, NotifyMode, User, db, new_session_token
+from deftweb.services import audit
+
+PAGE_SIZE = 50
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made; the message says why."""
+
+
+def search_users(text: str = "", limit: int = PAGE_SIZE) -> list[User]:
+    """Users whose login, name or e-mail contains `text`, with roles and groups loaded."""
+    query = sa.select(User).options(
+        selectinload(User.roles),
+        selectinload(User.memberships).selectinload(Membership.working_group),
+    )
+    text = text.strip()
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(User.username).like(pattern),
+                sa.func.lower(User.display_name).like(pattern),
+                sa.func.lower(sa.func.coalesce(User.email, "")).like(pattern),
+            )
+        )
+    return list(db.session.scalars(query.order_by(User.username).limit(limit)))
+
+
+def create_user(actor: User, username: str, display_name: str, email: str | None) -> User:
+    """An account made by hand, e.g. for a robot certificate; SSO links to it by login name."""
+    username, display_name = username.strip(), display_name.strip()
+    if not username or len(username) > 64 or not display_name:
+        raise AccountError("Give a login name (up to 64 characters) and a display name.")
+    taken = db.session.scalar(sa.select(User.id).where(User.username == username))
+    if taken:
+        raise AccountError(f"There is already a user {username}.")
+    user = User(username=username, display_name=display_name, email=(email or "").strip() or None)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, user, "user_created", username=username)
+    return user
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Disable (ending every session at once) or enable an account."""
+    if actor.id == user.id and not active:
+        raise AccountError("You cannot disable your own account.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.session_token = new_session_token()
+    audit.record(actor, user, "user_enabled" if active else "user_disabled")
+    db.session.flush()
+
+
+def set_notify_mode(user: User, mode: str) -> None:
+    """Immediate e-mails, or one digest a day."""
+    if mode not in set(NotifyMode):
+        raise AccountError(f"Choose one of {', '.join(NotifyMode)}.")
+    if user.notify_mode != mode:
+        audit.record(user, user, "notify_mode_set", mode=mode)
+        user.notify_mode = mode
+        db.session.flush()
