@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(api_requests.blp)
     api.register_blueprint(api_tasks.blp)
     _register_review_blueprints(app)
+    _register_task_blueprints(app)
     _register_account_blueprints(app)
 
 
@@ -84,6 +85,15 @@ def _register_account_blueprints(app: Flask) -> None:
     from deftweb.blueprints import api_me
 
     api.register_blueprint(api_me.blp)
+
+
+def _register_task_blueprints(app: Flask) -> None:
+    """Task actions, meta-tasks (pictures, GraphML) and their API."""
+    from deftweb.blueprints import api_metatasks, metatasks, task_actions
+
+    app.register_blueprint(task_actions.bp)
+    app.register_blueprint(metatasks.bp)
+    api.register_blueprint(api_metatasks.blp)
 
 
 def _register_review_blueprints(app: Flask) -> None:

@@ -5,6 +5,7 @@ import itertools
 import sqlalchemy as sa
 
 from deftweb.models import (
+    Dataset,
     GlobalRole,
     Membership,
     Project,
@@ -18,6 +19,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
+from deftweb.services.nomenclature import parse
 from deftweb.services.task_ids import allocate_task_ids
 
 _serial = itertools.count(1)
@@ -95,3 +97,20 @@ class Factories:
         db.session.add(task)
         db.session.flush()
         return task
+
+    def dataset(self, name: str | None = None, **fields) -> Dataset:
+        """A registry row for `name` (default: a new mc23 AOD container), its fields parsed."""
+        name = name or f"mc23_13p6TeV.{601000 + next(_serial)}.PhPy8EG_test.recon.AOD.e8514_r14622"
+        parsed = parse(name)
+        dataset = Dataset(
+            name=name,
+            scope=parsed.scope,
+            project=parsed.project,
+            data_type=parsed.data_type,
+            kind=parsed.kind,
+            is_container=parsed.is_container,
+            **fields,
+        )
+        db.session.add(dataset)
+        db.session.flush()
+        return dataset

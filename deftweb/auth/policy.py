@@ -19,6 +19,7 @@ from deftweb.models import (
     User,
     WorkingGroup,
 )
+from deftweb.services.rucio_groups import working_group_of
 from deftweb.services.transitions import Gate, find_transition, held_from
 
 # --- General: who the user is -------------------------------------------------------------------
@@ -230,11 +231,39 @@ def task_priority_cap(user, task) -> int | None:
 
 
 def can_define_tasks(user, request) -> bool:
-    """Run task definition again on an approved request (after fixing what failed)."""
-    return request is not None and is_production_manager(user)
+    """Run task definition again on an approved or working request (after fixing what failed)."""
+    ready = request is not None and request.status in (
+        RequestStatus.APPROVED,
+        RequestStatus.WORKING,
+    )
+    return ready and is_production_manager(user)
 
 
-def can_report_task_status(user) -> bool:
-    """Post JEDI's task status reports: the service accounts named in JEDI_SERVICE_ACCOUNTS."""
-    accounts = current_app.config["JEDI_SERVICE_ACCOUNTS"]
-    return is_signed_in(user) and (user.username in accounts or is_admin(user))
+def can_report_task_status(user, auth_method: str | None) -> bool:
+    """Post JEDI's task status reports: a service account named in JEDI_SERVICE_ACCOUNTS signed in
+    by its certificate, or an admin (an operator correcting a status by hand)."""
+    if not is_signed_in(user):
+        return False
+    service = user.username in current_app.config["JEDI_SERVICE_ACCOUNTS"] and auth_method == "x509"
+    return service or is_admin(user)
+
+# --- Datasets: who may register which names (deftweb.services.dataset_registry) -----------------
+# Official names (mc, data, physics containers) are production's: production managers only.
+# `group.<account>.` names belong to the working group behind the Rucio group account;
+# `user.<nick>.` names to the user whose username is nick (Rucio: user scope = account).
+
+
+def can_register_dataset(user, name) -> bool:
+    """Register `name` (a parsed DatasetName) as a dataset or container."""
+    if name is None or not is_signed_in(user):
+        return False
+    if name.kind == "user":
+        return user.username == name.owner
+    if name.kind == "group":
+        return is_member_of(user, working_group_of(name.owner))
+    return name.kind in ("mc", "data", "physcont") and is_production_manager(user)
+
+
+def can_fill_container(user, container, name) -> bool:
+    """Add datasets to a registered container: whoever may register its name (`name`, parsed)."""
+    return container is not None and container.is_container and can_register_dataset(user, name)

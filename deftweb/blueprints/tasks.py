@@ -6,9 +6,11 @@ from flask_login import current_user, login_required
 from deftweb.blueprints.listing_views import export_table, show_table
 
 from deftweb.auth import policy
-from deftweb.services import task_list, task_views
+from deftweb.services import metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+#: Chains up to this many tasks are drawn on the task page; bigger ones on their own page.
+PICTURE_LIMIT = 40
 
 
 @bp.get("/<int:task_id>")
@@ -24,7 +26,21 @@ def detail(task_id: int):
         parent=task_views.parent_of(task),
         children=task_views.children_of(task_id),
         monitor_url=current_app.config["MONITOR_TASK_URL"].format(id=task.id),
+        **task_page_extras(task),
     )
+
+
+def task_page_extras(task) -> dict:
+    """The chain picture (small chains only), the actions open to this user, and the history."""
+    graph = metatasks.task_graph(task.id, limit=PICTURE_LIMIT + 1)
+    return {
+        "picture": metatasks.layout(graph) if len(graph) <= PICTURE_LIMIT else None,
+        "actions": task_actions.allowed_actions(current_user, task),
+        "rules": task_actions.RULES,
+        "priority_cap": policy.task_priority_cap(current_user, task),
+        "history": task_views.history_of(task.id),
+        "commands": task_views.commands_of(task.id),
+    }
 
 
 @bp.get("/")

@@ -1,6 +1,10 @@
 """Tasks as the API shows them."""
 
 import marshmallow as ma
+from marshmallow.validate import Length, OneOf, Range
+
+from deftweb.services.jedi_sync import REPORTABLE_STATUSES
+from deftweb.services.task_actions import BULK_LIMIT, TaskAction
 
 
 class TaskSchema(ma.Schema):
@@ -29,3 +33,91 @@ class TaskSchema(ma.Schema):
     started_at = ma.fields.AwareDateTime(allow_none=True)
     ended_at = ma.fields.AwareDateTime(allow_none=True)
     updated_at = ma.fields.AwareDateTime()
+
+
+class DatasetBriefSchema(ma.Schema):
+    name = ma.fields.String()
+    data_type = ma.fields.String()
+    status = ma.fields.String()
+    is_container = ma.fields.Boolean()
+
+
+class TaskDetailSchema(TaskSchema):
+    """A task with what DEFT handed JEDI and the datasets it writes."""
+
+    handoff_status = ma.fields.String(allow_none=True)
+    parameters = ma.fields.Dict(allow_none=True)
+    datasets = ma.fields.List(ma.fields.Nested(DatasetBriefSchema))
+    monitor_url = ma.fields.String()
+    #: The actions the caller may take now.
+    actions = ma.fields.List(ma.fields.String())
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=Range(min=1))
+    per_page = ma.fields.Integer(load_default=100, validate=Range(min=1, max=1000))
+
+
+class TaskPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TaskSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+class TaskActionArgsSchema(ma.Schema):
+    action = ma.fields.String(required=True, validate=OneOf([a.value for a in TaskAction]))
+    #: Only for change_priority.
+    priority = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class BulkTaskActionArgsSchema(TaskActionArgsSchema):
+    task_ids = ma.fields.List(
+        ma.fields.Integer(strict=True), required=True, validate=Length(min=1, max=BULK_LIMIT)
+    )
+
+
+class ActionResultSchema(ma.Schema):
+    task_id = ma.fields.Integer()
+    ok = ma.fields.Boolean()
+    message = ma.fields.String()
+    command_id = ma.fields.Integer(allow_none=True)
+    #: What a single-task call would have answered: 200, 403, 404 or 409.
+    status_code = ma.fields.Integer()
+
+
+class BulkActionResultSchema(ma.Schema):
+    results = ma.fields.List(ma.fields.Nested(ActionResultSchema))
+    succeeded = ma.fields.Integer()
+    refused = ma.fields.Integer()
+
+
+class TaskReportSchema(ma.Schema):
+    """What JEDI reports about one task."""
+
+    task_id = ma.fields.Integer(required=True, strict=True)
+    status = ma.fields.String(required=True, validate=OneOf(REPORTABLE_STATUSES))
+    total_events = ma.fields.Integer(validate=Range(min=0))
+    processed_events = ma.fields.Integer(validate=Range(min=0))
+    total_jobs = ma.fields.Integer(validate=Range(min=0))
+    done_jobs = ma.fields.Integer(validate=Range(min=0))
+    failed_jobs = ma.fields.Integer(validate=Range(min=0))
+
+
+class StatusReportArgsSchema(ma.Schema):
+    #: Reports to write into the hand-off table first; empty: sync what JEDI already wrote.
+    tasks = ma.fields.List(
+        ma.fields.Nested(TaskReportSchema), load_default=list, validate=Length(max=10_000)
+    )
+
+
+class SyncResultSchema(ma.Schema):
+    synced = ma.fields.Integer()
+    #: Request id -> the status the sync moved it to.
+    requests = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    unknown_task_ids = ma.fields.List(ma.fields.Integer())
+
+
+class DefineResultSchema(ma.Schema):
+    task_ids = ma.fields.List(ma.fields.Integer())
+    error = ma.fields.String(allow_none=True)

@@ -9,6 +9,7 @@ the first task of its chain (chain), handed to JEDI as JSON parameters with stat
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from deftweb.models import (
     AuditEvent,
@@ -16,6 +17,7 @@ from deftweb.models import (
     DatasetStatus,
     JediTask,
     Request,
+    Slice,
     StepStatus,
     Task,
     TaskStatus,
@@ -54,6 +56,13 @@ class _Defined:
     chain_id: int
     name: str
     output_formats: str
+    #: Data type -> output dataset name, when already composed.
+    outputs: dict | None = None
+
+    def output(self, data_type: str) -> str:
+        if self.outputs and data_type in self.outputs:
+            return self.outputs[data_type]
+        return nomenclature.output_dataset_name(self.name, data_type, self.id)
 
 
 @dataclass
@@ -94,9 +103,10 @@ def _define(request: Request, actor) -> list[int]:
     if request.project is None:
         raise TaskDefinitionError("the request has no project: set one before approval")
     existing = _existing_tasks(request.id)
+    slices = _slices_with_steps(request.id)
     todo = [
         step
-        for piece in request.slices
+        for piece in slices
         if not piece.is_hidden
         for step in piece.steps
         if step.status == StepStatus.APPROVED and step.id not in existing
@@ -107,11 +117,23 @@ def _define(request: Request, actor) -> list[int]:
     new_ids = {step.id: task_id for step, task_id in zip(todo, ids, strict=True)}
     plan = _Plan()
     context = _request_context(request, actor)
-    for piece in request.slices:
+    for piece in slices:
         if not piece.is_hidden:
             _plan_slice(plan, context, request, piece, new_ids, existing)
     _insert(plan, actor)
     return ids
+
+
+def _slices_with_steps(request_id: int) -> list[Slice]:
+    """The request's slices with their steps, in two queries (not one per slice)."""
+    return list(
+        db.session.scalars(
+            sa.select(Slice)
+            .where(Slice.request_id == request_id)
+            .order_by(Slice.ordinal)
+            .options(selectinload(Slice.steps))
+        )
+    )
 
 
 def _request_context(request: Request, actor) -> dict:
@@ -131,7 +153,7 @@ def _existing_tasks(request_id: int) -> dict[int, _Defined]:
             Task.request_id == request_id, Task.step_id.is_not(None)
         )
     )
-    return {row.step_id: _Defined(row.id, row.chain_id or row.id, *row[3:]) for row in rows}
+    return {row.step_id: _Defined(row.id, row.chain_id or row.id, *row[3:5]) for row in rows}
 
 
 def _plan_slice(plan: _Plan, context: dict, request, piece, new_ids: dict, existing: dict) -> None:
@@ -171,7 +193,7 @@ def _plan_step(plan, context, request, piece, origin: Origin, step, parent, tags
     name = nomenclature.task_name(
         origin.project, origin.number, origin.brief, prod_step, tags[step.id]
     )
-    outputs = [nomenclature.output_dataset_name(name, t, task_id) for t in output_types(step)]
+    outputs = {t: nomenclature.output_dataset_name(name, t, task_id) for t in output_types(step)}
     chain_id = defined[parent.id].chain_id if source.parent_id else task_id
     priority = task_priority(request, piece, step)
     task = _task_row(context, request, piece, step, task_id, name, priority)
@@ -182,12 +204,12 @@ def _plan_step(plan, context, request, piece, origin: Origin, step, parent, tags
         task_id,
         step,
         source,
-        outputs,
+        list(outputs.values()),
     )
     plan.tasks.append(task)
     plan.handoffs.append(_handoff_row(task, params))
-    plan.datasets.extend(_dataset_row(dataset, task) for dataset in outputs)
-    defined[step.id] = _Defined(task_id, chain_id, name, step.output_formats)
+    plan.datasets.extend(_dataset_row(dataset, task) for dataset in outputs.values())
+    defined[step.id] = _Defined(task_id, chain_id, name, step.output_formats, outputs)
 
 
 def _task_input(origin: Origin, step, parent, defined) -> TaskInput:
@@ -203,8 +225,7 @@ def _task_input(origin: Origin, step, parent, defined) -> TaskInput:
     wanted = step.task_config.get("input_format") or formats[0]
     if wanted not in formats:
         raise StepError(f"input format {wanted} is not an output of {parent.step_name}")
-    dataset = nomenclature.output_dataset_name(parent_task.name, wanted, parent_task.id)
-    return TaskInput(dataset, parent_task.id)
+    return TaskInput(parent_task.output(wanted), parent_task.id)
 
 
 def _task_row(context, request, piece, step, task_id, name, priority) -> dict:
@@ -281,7 +302,8 @@ def _insert_datasets(rows: list[dict], actor) -> None:
     dataset_ids = {name: id_ for id_, name in made}
     samples = {}
     for row in rows:
-        row["container"] = nomenclature.parse(row["name"]).container_name
+        # The name was composed (and checked) by the nomenclature module with this very suffix.
+        row["container"] = row["name"].removesuffix(f"_tid{row['task_id']:08d}_00")
         samples.setdefault(row["container"], row)
     containers = _ensure_containers(samples, creator)
     db.session.execute(

@@ -1,0 +1,77 @@
+"""Task action pages: one task's buttons, bulk actions with a result per task, and running task
+definition again on an approved request."""
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deftweb.auth import policy
+from deftweb.auth.next_url import safe_next_url
+from deftweb.htmx import flash
+from deftweb.models import db
+from deftweb.services import request_views, task_actions, task_views
+from deftweb.services.task_definition import define_tasks
+
+bp = Blueprint("task_actions", __name__)
+
+
+def form_priority() -> int | None:
+    """The priority field as a number; None when empty (the service says what is wrong)."""
+    text = (request.form.get("priority") or "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def form_action() -> str:
+    action = request.form.get("action") or ""
+    if action not in set(task_actions.TaskAction):
+        abort(400, f"Unknown task action {action!r}.")
+    return action
+
+
+@bp.post("/tasks/<int:task_id>/actions")
+@login_required
+def act(task_id: int):
+    task = task_views.get_task_or_404(task_id)
+    policy.require(policy.can_act_on_task(current_user, task))
+    try:
+        (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for("tasks.detail", task_id=task_id))
+    db.session.commit()
+    flash(result.message, "success" if result.ok else "error")
+    return redirect(url_for("tasks.detail", task_id=task_id))
+
+
+@bp.post("/tasks/actions")
+@login_required
+def bulk():
+    """One action on many tasks; the page lists what happened to each."""
+    task_ids = [int(v) for v in request.form.getlist("task_id") if v.isdigit()]
+    back = safe_next_url(request.form.get("next"))
+    if not task_ids:
+        flash("Select at least one task.", "error")
+        return redirect(back)
+    if len(task_ids) > task_actions.BULK_LIMIT:
+        abort(400, f"At most {task_actions.BULK_LIMIT:,} tasks at once.")
+    try:
+        results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    return render_template("tasks/bulk_result.html", results=results, back=back)
+
+
+@bp.post("/requests/<int:request_id>/define-tasks")
+@login_required
+def define(request_id: int):
+    """Run task definition again, after what failed has been fixed."""
+    production_request = request_views.get_request_or_404(request_id)
+    policy.require(policy.can_define_tasks(current_user, production_request))
+    ids = define_tasks(production_request, current_user)
+    db.session.commit()
+    if ids:
+        flash(f"{len(ids)} tasks defined: {ids[0]} to {ids[-1]}.", "success")
+    else:
+        flash(f"Task definition failed: {production_request.error}", "error")
+    return redirect(url_for("requests.detail", request_id=request_id))

@@ -1,0 +1,160 @@
+"""Task API: detail, tasks of a request, actions, JEDI status reports, definition, meta-tasks."""
+
+import io
+
+import networkx as nx
+import pytest
+
+from deftweb.models import GlobalRole, JediCommand, JediTask, RequestStatus, StepStatus, db
+
+
+@pytest.fixture
+def manager(make, login_as):
+    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
+
+
+def with_handoff(task, **fields):
+    db.session.add(
+        JediTask(task_id=task.id, name=task.name, username=task.username, parameters={}, **fields)
+    )
+    db.session.flush()
+    return task
+
+
+def test_task_detail_has_parameters_datasets_and_actions(client, make, manager):
+    task = with_handoff(make.task(status="running"))
+    db.session.get(JediTask, task.id).parameters = {"taskName": task.name}
+    body = client.get(f"/api/v1/tasks/{task.id}").json
+    assert body["parameters"] == {"taskName": task.name}
+    assert body["handoff_status"] == "waiting"
+    assert body["datasets"] == []
+    assert body["monitor_url"] == f"https://bigpanda.cern.ch/task/{task.id}/"
+    assert body["actions"] == ["abort", "finish", "change_priority"]
+
+
+def test_tasks_of_a_request_page_by_page(client, make, manager):
+    request = make.request()
+    tasks = [make.task(request=request) for _ in range(3)]
+    body = client.get(f"/api/v1/requests/{request.id}/tasks?per_page=2&page=2").json
+    assert (body["total"], body["page"], body["per_page"]) == (3, 2, 2)
+    assert [t["id"] for t in body["items"]] == [tasks[2].id]
+
+
+def test_single_action_answers_with_the_refusal_status(client, make, manager):
+    running = with_handoff(make.task(status="running"))
+    done = with_handoff(make.task(status="done"))
+    ok = client.post(f"/api/v1/tasks/{running.id}/actions", json={"action": "abort"})
+    assert ok.status_code == 200
+    assert ok.json["ok"] is True
+    assert db.session.get(JediCommand, ok.json["command_id"]).command == "abort"
+    refused = client.post(f"/api/v1/tasks/{done.id}/actions", json={"action": "abort"})
+    assert refused.status_code == 409
+    assert "is done" in refused.json["detail"]
+
+
+def test_priority_problems_point_at_the_field(client, make, manager):
+    task = with_handoff(make.task(status="running"))
+    response = client.post(
+        f"/api/v1/tasks/{task.id}/actions", json={"action": "change_priority", "priority": -5}
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["pointer"] == "/priority"
+
+
+def test_bulk_actions_report_per_task(client, make, login_as):
+    convener = login_as(make.user(groups={"HIGG": "convener"}))
+    higg = with_handoff(make.task(status="running", working_group="AP_HIGG"))
+    susy = with_handoff(make.task(status="running", working_group="AP_SUSY"))
+    body = client.post(
+        "/api/v1/tasks/actions",
+        json={"action": "change_priority", "priority": 560, "task_ids": [higg.id, susy.id]},
+    ).json
+    assert (body["succeeded"], body["refused"]) == (1, 1)
+    assert [(r["task_id"], r["status_code"]) for r in body["results"]] == [
+        (higg.id, 200),
+        (susy.id, 403),
+    ]
+    assert (
+        convener.id == db.session.get(JediCommand, body["results"][0]["command_id"]).requested_by_id
+    )
+
+
+def test_status_report_needs_a_service_account_signed_in_by_certificate(
+    client, make, login_as, app, monkeypatch
+):
+    robot = login_as(make.user(username="jedi-robot"))
+    monkeypatch.setitem(app.config, "JEDI_SERVICE_ACCOUNTS", ["jedi-robot"])
+    request = make.request(status=RequestStatus.WORKING, requester=robot)
+    task = with_handoff(make.task(request=request, status="running"))
+    report = {"tasks": [{"task_id": task.id, "status": "done", "processed_events": 500}]}
+    assert client.post("/api/v1/tasks/status", json=report).status_code == 403  # dev login
+    with client.session_transaction() as session:
+        session["auth_method"] = "x509"
+    body = client.post("/api/v1/tasks/status", json=report).json
+    assert body == {"synced": 1, "requests": {str(request.id): "done"}, "unknown_task_ids": []}
+    assert (task.status, task.processed_events) == ("done", 500)
+
+
+def test_status_report_refuses_unknown_statuses(client, make, login_as):
+    login_as(make.user(roles=(GlobalRole.ADMIN,)))
+    response = client.post("/api/v1/tasks/status", json={"tasks": [{"task_id": 1, "status": "x"}]})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["pointer"] == "/tasks/0/status"
+
+
+def test_define_tasks_again(client, make, manager):
+    request = make.request(status=RequestStatus.APPROVED, manager=manager)
+    for step in request.slices[0].steps:
+        step.status = StepStatus.APPROVED
+    db.session.flush()
+    body = client.post(f"/api/v1/requests/{request.id}/define-tasks").json
+    assert len(body["task_ids"]) == 2
+    assert body["error"] is None
+    again = client.post(f"/api/v1/requests/{request.id}/define-tasks").json
+    assert again["task_ids"] == []
+    assert "no approved step" in again["error"]
+
+
+def test_define_tasks_is_for_production_managers(client, make, login_as):
+    request = make.request(status=RequestStatus.APPROVED)
+    login_as(request.requester)
+    assert client.post(f"/api/v1/requests/{request.id}/define-tasks").status_code == 403
+
+
+def test_metatask_as_json_and_graphml(client, make, manager):
+    first = make.task()
+    second = make.task(parent_id=first.id, chain_id=first.id)
+    body = client.get(f"/api/v1/metatasks/{second.id}").json
+    assert {n["id"] for n in body["nodes"]} == {first.id, second.id}
+    assert body["edges"] == [{"source": first.id, "target": second.id}]
+    response = client.get(f"/api/v1/metatasks/{first.id}/graphml")
+    assert response.mimetype == "application/graphml+xml"
+    graph = nx.read_graphml(io.BytesIO(response.data), node_type=int)
+    assert list(graph.edges) == [(first.id, second.id)]
+
+
+def test_request_metatask(client, make, manager):
+    request = make.request(slices=2)
+    body = client.get(f"/api/v1/requests/{request.id}/metatask").json
+    assert body["kind"] == "steps"
+    assert len(body["nodes"]) == 4
+    assert len(body["edges"]) == 2
+    graphml = client.get(f"/api/v1/requests/{request.id}/metatask/graphml")
+    assert b"<graphml" in graphml.data
+
+
+def test_task_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in (
+        "/api/v1/tasks/{task_id}",
+        "/api/v1/requests/{request_id}/tasks",
+        "/api/v1/tasks/{task_id}/actions",
+        "/api/v1/tasks/actions",
+        "/api/v1/tasks/status",
+        "/api/v1/requests/{request_id}/define-tasks",
+        "/api/v1/metatasks/{task_id}",
+        "/api/v1/metatasks/{task_id}/graphml",
+        "/api/v1/requests/{request_id}/metatask",
+        "/api/v1/requests/{request_id}/metatask/graphml",
+    ):
+        assert path in paths, path
