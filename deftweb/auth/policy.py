@@ -267,3 +267,21 @@ def can_register_dataset(user, name) -> bool:
 def can_fill_container(user, container, name) -> bool:
     """Add datasets to a registered container: whoever may register its name (`name`, parsed)."""
     return container is not None and container.is_container and can_register_dataset(user, name)
+
+
+# --- Request and task tables: bulk actions ------------------------------------------------------
+# Each row is still checked by the task-action service or the review workflow; these only decide
+# whether the table offers a bulk bar at all.
+
+
+def can_bulk_act_on_tasks(user) -> bool:
+    """Production managers, and conveners (of any group: each task is checked on its own)."""
+    if not is_signed_in(user):
+        return False
+    return is_production_manager(user) or any(
+        m.role == MembershipRole.CONVENER for m in user.memberships
+    )
+
+
+def can_bulk_move_requests(user) -> bool:
+    return can_use_review_queue(user)

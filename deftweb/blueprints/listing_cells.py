@@ -20,17 +20,19 @@ DETAIL_PAGES = {
 EMPTY = Markup('<span class="muted">—</span>')
 
 
-def detail_prefixes() -> dict[str, str]:
-    """The detail page URL of each id kind without its trailing id (ids end those paths)."""
+def detail_prefixes(kinds) -> dict[str, str]:
+    """The detail page URL of each id kind shown, without its trailing id (ids end the path)."""
     return {
-        kind: url_for(endpoint, **{arg: 0})[:-1] for kind, (endpoint, arg) in DETAIL_PAGES.items()
+        kind: url_for(endpoint, **{arg: 0})[:-1]
+        for kind, (endpoint, arg) in DETAIL_PAGES.items()
+        if kind in kinds
     }
 
 
 def table_rows(listing: Listing, page: Page, filter_links: dict[str, str], selectable: bool):
     """One `<tr>` per row of the page, cells in the chosen columns' order."""
-    details = detail_prefixes()
     columns = listing.columns
+    details = detail_prefixes({c.kind for c in columns})
     rows = []
     for row in page.rows:
         cells = [_select_cell(row.id)] if selectable else []

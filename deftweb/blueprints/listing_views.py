@@ -14,9 +14,10 @@ from flask import (
 
 from deftweb.blueprints.listing_cells import table_rows
 from deftweb.htmx import is_htmx
-from deftweb.models import utcnow
-from deftweb.services import export
-from deftweb.services.listing import PAGE_SIZES, Listing, Page, Table
+from deftweb.models import db, utcnow
+from deftweb.services import export, list_actions
+from deftweb.services.list_actions import BULK_LIMIT
+from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
 
 #: URL keys that only move through the table; a new filter or sort starts again at page 1.
 PAGING_KEYS = ("after", "before", "page")
@@ -67,7 +68,7 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
     """The full list page, or only the table when htmx asks for the listing fragment."""
     urls = ViewUrls(base, request.args)
     filter_links = {c.key: urls.filtered_by(c.filter_key) for c in table.columns if c.filter_key}
-    bulk_actions = extra.pop("bulk_actions", ())
+    bulk_actions = extra.pop("bulk_actions", {})
     context = {
         "table": table,
         "listing": listing,
@@ -76,6 +77,7 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
         "rows": table_rows(listing, page, filter_links, bool(bulk_actions)) if page else [],
         "page_sizes": PAGE_SIZES,
         "bulk_actions": bulk_actions,
+        "bulk_limit": BULK_LIMIT,
         **extra,
     }
     if is_htmx() and request.headers.get("HX-Target") == LISTING_TARGET:
@@ -83,11 +85,34 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
     return render_template(f"{table.endpoint}/list.html", **context)
 
 
-def show_table(table: Table):
-    """The list page of `table` for the current query string."""
+def show_table(table: Table, bulk_actions: dict | None = None):
+    """The list page of `table` for the current query string, with a bulk bar if actions."""
     listing = table.read(request.args)
     page = table.page(listing) if listing.is_valid else None
-    return render_listing(table, listing, page, url_for(f"{table.endpoint}.index"))
+    base = url_for(f"{table.endpoint}.index")
+    return render_listing(table, listing, page, base, bulk_actions=bulk_actions or {})
+
+
+def bulk_action(table: Table, actions: dict, act):
+    """Run `act(action, ids)` on the rows the bulk form names; show one result per row."""
+    action = request.form.get("action", "")
+    if action not in actions:
+        abort(400, f"Choose one of: {', '.join(actions.values())}.")
+    try:
+        ids = list_actions.selected_ids(table, request.form)
+    except (BadFilter, list_actions.TooManyRows) as error:
+        abort(400, str(error))
+    results = act(action, ids)
+    db.session.commit()
+    view = request.form.get("view", "")
+    context = {
+        "table": table,
+        "results": results,
+        "action_label": actions[action],
+        "back": url_for(f"{table.endpoint}.index") + (f"?{view}" if view else ""),
+    }
+    template = "_listing/bulk_results.html" if is_htmx() else "_listing/bulk_page.html"
+    return render_template(template, **context)
 
 
 def export_table(table: Table, file_format: str):

@@ -1,12 +1,11 @@
 """Request pages."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from deftweb.blueprints.listing_views import export_table, show_table
-
 from deftweb.auth import policy
-from deftweb.services import request_list, request_views
+from deftweb.blueprints.listing_views import bulk_action, export_table, show_table
+from deftweb.services import list_actions, request_list, request_views
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -27,7 +26,8 @@ def detail(request_id: int):
 @login_required
 def index():
     """The request table: filters, sort, chosen columns and the page, all in the URL."""
-    return show_table(request_list.TABLE)
+    allowed = policy.can_bulk_move_requests(current_user)
+    return show_table(request_list.TABLE, list_actions.REQUEST_ACTIONS if allowed else None)
 
 
 @bp.get("/export.<any(csv, json):file_format>")
@@ -35,3 +35,16 @@ def index():
 def export(file_format: str):
     """Every request of the current view, streamed as CSV or JSON."""
     return export_table(request_list.TABLE, file_format)
+
+
+@bp.post("/bulk")
+@login_required
+def bulk():
+    """One action on the ticked requests, or on every request of the view: a result per request."""
+    policy.require(policy.can_bulk_move_requests(current_user))
+    comment = request.form.get("comment", "")
+    return bulk_action(
+        request_list.TABLE,
+        list_actions.REQUEST_ACTIONS,
+        lambda action, ids: list_actions.act_on_requests(current_user, action, ids, comment),
+    )

@@ -1,11 +1,10 @@
 """Task pages."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from deftweb.blueprints.listing_views import export_table, show_table
-
 from deftweb.auth import policy
+from deftweb.blueprints.listing_views import bulk_action, export_table, show_table
 from deftweb.services import metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -47,7 +46,8 @@ def task_page_extras(task) -> dict:
 @login_required
 def index():
     """The task table: filters, sort, chosen columns and the page, all in the URL."""
-    return show_table(task_list.TABLE)
+    allowed = policy.can_bulk_act_on_tasks(current_user)
+    return show_table(task_list.TABLE, list_actions.TASK_ACTIONS if allowed else None)
 
 
 @bp.get("/export.<any(csv, json):file_format>")
@@ -55,3 +55,17 @@ def index():
 def export(file_format: str):
     """Every task of the current view, streamed as CSV or JSON."""
     return export_table(task_list.TABLE, file_format)
+
+
+@bp.post("/bulk")
+@login_required
+def bulk():
+    """One action on the ticked tasks, or on every task of the view: a result per task."""
+    policy.require(policy.can_bulk_act_on_tasks(current_user))
+    priority = request.form.get("priority", "").strip()
+    number = int(priority) if priority.isdigit() else None
+    return bulk_action(
+        task_list.TABLE,
+        list_actions.TASK_ACTIONS,
+        lambda action, ids: list_actions.act_on_tasks(current_user, action, ids, number),
+    )
