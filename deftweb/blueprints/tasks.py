@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.blueprints.listing_views import bulk_action, export_table, show_table
-from deftweb.services import metatasks, task_actions, task_list, task_views
+from deftweb.services import list_actions, metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 #: Chains up to this many tasks are drawn on the task page; bigger ones on their own page.
