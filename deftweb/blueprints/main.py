@@ -1,7 +1,7 @@
 """The dashboard."""
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from deftweb.services import dashboard
 
@@ -17,4 +17,6 @@ def index():
         task_counts=dashboard.task_status_counts(),
         recent_requests=dashboard.recent_requests(),
         recent_tasks=dashboard.recent_tasks(),
+        my_requests=dashboard.my_requests(current_user),
+        to_review=dashboard.waiting_for_review(current_user),
     )

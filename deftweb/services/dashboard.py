@@ -1,4 +1,4 @@
-"""What the dashboard shows: status counts and the latest changes."""
+"""What the dashboard shows: status counts, the latest changes, my requests, my review queue."""
 
 from dataclasses import dataclass
 
@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deftweb.models import Request, RequestStatus, Task, TaskStatus, db
+from deftweb.services import review_views
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,21 @@ def recent_requests(limit: int = 10) -> list[Request]:
 
 def recent_tasks(limit: int = 10) -> list[Task]:
     return list(db.session.scalars(sa.select(Task).order_by(Task.updated_at.desc()).limit(limit)))
+
+
+def my_requests(user, limit: int = 10) -> list[Request]:
+    """The requests `user` filed, latest change first."""
+    return list(
+        db.session.scalars(
+            sa.select(Request)
+            .where(Request.requester_id == user.id)
+            .options(joinedload(Request.working_group))
+            .order_by(Request.updated_at.desc(), Request.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def waiting_for_review(user, limit: int = 10) -> list[Request]:
+    """Requests whose next move is the user's under their roles (the review queue's head)."""
+    return review_views.review_queue(user)[:limit]
