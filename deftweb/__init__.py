@@ -83,8 +83,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_account_blueprints(app: Flask) -> None:
     """Profile, admin pages and `/api/v1/me`."""
-    from deftweb.blueprints import api_me
+    from deftweb.blueprints import admin, api_me, profile
 
+    app.register_blueprint(profile.bp)
+    app.register_blueprint(admin.bp)
     api.register_blueprint(api_me.blp)
 
 

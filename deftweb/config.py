@@ -19,6 +19,10 @@ DEFAULTS = {
     "SQL_ECHO": False,
     # Max request body; the SAML ACS has its own, tighter cap.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # A 5,000-slice request form is megabytes of fields in thousands of parts; Flask's defaults
+    # (500 kB, 1,000 parts) would refuse it. MAX_CONTENT_LENGTH still caps the whole body.
+    "MAX_FORM_MEMORY_SIZE": 16 * 1024 * 1024,
+    "MAX_FORM_PARTS": 250_000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
@@ -47,6 +51,12 @@ DEFAULTS = {
     "PROXY_FIX_COUNT": 0,  # proxies that set X-Forwarded-*; 0: no ProxyFix, headers ignored
     "API_TOKEN_MAX_DAYS": 365,  # longest lifetime of a personal API token
     "MONITOR_TASK_URL": "https://bigpanda.cern.ch/task/{id}/",
+    # "text" (default) or "json": one JSON object per log line, with the request id.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # How many worker processes serve this app (deploy/gunicorn.conf.py exports its count as
+    # DEFTWEB_WORKERS); SQLite's single writer refuses more than one in production.
+    "WORKERS": 1,
     # --- Tasks and JEDI (README "Tasks and JEDI") ---
     # Usernames of the service accounts (signed in by certificate) that post JEDI's task status
     # reports to POST /api/v1/tasks/status, e.g. ["jedi-robot"].
@@ -149,6 +159,13 @@ def check_config(config) -> None:
         raise ConfigError("DEV_LOGIN is on while ENVIRONMENT is production: switch one of them off")
     check_auth_config(config)
     url = config["DATABASE_URL"]
+    if env == "production" and url.startswith("sqlite") and int(config["WORKERS"]) > 1:
+        raise ConfigError(
+            f"DATABASE_URL is SQLite while {config['WORKERS']} workers are configured: SQLite has "
+            "one writer on one host; use PostgreSQL (postgresql+psycopg://...) or one worker"
+        )
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT is {config['LOG_FORMAT']!r}; use text or json")
     if not (url.startswith("sqlite") or url.startswith("postgresql+psycopg")):
         raise ConfigError(
             f"DATABASE_URL {url.split('@')[-1]!r} is not supported: use sqlite:///PATH "

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL="${DEFTWEB_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 CHROMIUM="${DEFTWEB_CHROMIUM:-/usr/bin/chromium}"
+NGINX="${DEFTWEB_NGINX:-/usr/sbin/nginx}"
+UNIT='not browser and not proxy'
 ci=false; [ "${CI:-}" = "true" ] && ci=true
 failed=()
 skipped=()
@@ -25,12 +27,23 @@ PY
 }
 
 run "lint (ruff check, ruff format --check)" sh -c "$BIN/ruff check . && $BIN/ruff format --check ."
-run "tests on SQLite" env -u DEFTWEB_TEST_DATABASE_URL $BIN/pytest -m "not browser"
+run "tests on SQLite" env -u DEFTWEB_TEST_DATABASE_URL $BIN/pytest -m "$UNIT"
 
 if pg_reachable; then
-  run "tests on PostgreSQL" env DEFTWEB_TEST_DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser"
+  run "tests on PostgreSQL" env DEFTWEB_TEST_DATABASE_URL="$PG_URL" $BIN/pytest -m "$UNIT"
 else
   skipped+=("PostgreSQL tests: no server answers at ${PG_URL##*@}")
+fi
+
+if [ -x "$NGINX" ]; then
+  run "behind nginx (TLS, client certificates) on SQLite" \
+    env -u DEFTWEB_TEST_DATABASE_URL $BIN/pytest -m proxy
+  if pg_reachable; then
+    run "behind nginx (TLS, client certificates) on PostgreSQL" \
+      env DEFTWEB_TEST_DATABASE_URL="$PG_URL" $BIN/pytest -m proxy
+  fi
+else
+  skipped+=("deployment tests behind nginx: $NGINX is not installed (apt-get install nginx)")
 fi
 
 if [ -x "$CHROMIUM" ]; then

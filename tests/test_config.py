@@ -58,6 +58,13 @@ def test_production_with_a_key_starts_with_secure_cookies(instance, monkeypatch)
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_several_workers_are_fine_on_postgresql(instance, monkeypatch):
+    monkeypatch.setenv("DEFTWEB_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DEFTWEB_WORKERS", "4")
+    monkeypatch.setenv("DEFTWEB_DATABASE_URL", "postgresql+psycopg://deftweb@127.0.0.1/deftweb")
+    assert create_app().config["WORKERS"] == 4
+
+
 def test_instance_config_file_then_environment_override(instance, monkeypatch):
     (instance / "config.py").write_text(
         "SECRET_KEY = 'from-file'\n"
@@ -94,6 +101,8 @@ def test_development_login_warns_at_start(instance, monkeypatch, caplog):
         ("DEFTWEB_ENVIRONMENT", "staging", "use one of production, development, testing"),
         ("DEFTWEB_DATABASE_URL", "mysql://db/x", "is not supported: use sqlite"),
         ("DEFTWEB_DATABASE_URL", "postgresql://u:secret@db/x", "postgresql\\+psycopg"),
+        ("DEFTWEB_WORKERS", "4", "SQLite while 4 workers are configured"),
+        ("DEFTWEB_LOG_FORMAT", '"xml"', "LOG_FORMAT is 'xml'; use text or json"),
     ],
 )
 def test_unusable_settings_are_refused(instance, monkeypatch, key, value, message):

@@ -114,19 +114,14 @@ def link_certificate(actor: User, user: User, dn: str) -> Identity:
     identity = Identity(kind=IdentityKind.X509, issuer=CERTIFICATE_ISSUER, identifier=dn)
     user.identities.append(identity)
     db.session.flush()
-    audit.record(actor, identity, "identity_linked", user=user.username, kind="x509", dn=dn)
+    audit.record(actor, user, "identity_linked", kind="x509", identifier=dn)
     return identity
 
 
 def unlink_identity(actor: User, identity: Identity) -> None:
     user = identity.user
     audit.record(
-        actor,
-        identity,
-        "identity_unlinked",
-        user=user.username,
-        kind=identity.kind,
-        identifier=identity.identifier,
+        actor, user, "identity_unlinked", kind=identity.kind, identifier=identity.identifier
     )
     user.identities.remove(identity)
     db.session.delete(identity)

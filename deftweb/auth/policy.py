@@ -122,6 +122,17 @@ def can_manage_own_account(user) -> bool:
     return is_signed_in(user)
 
 
+def can_revoke_token(user, token) -> bool:
+    """An API token: its owner, or an admin (a leaked token)."""
+    return is_signed_in(user) and token is not None and (token.user_id == user.id or is_admin(user))
+
+
+def can_link_presented_certificate(user, auth_method: str | None) -> bool:
+    """Link the certificate one presents: only in a session signed in by SSO (or the development
+    login), so a certificate can never vouch for another one."""
+    return is_signed_in(user) and auth_method in ("saml", "dev")
+
+
 def require(allowed: bool, message: str = "You may not do this.") -> None:
     """Stop with 403 unless `allowed`."""
     if not allowed:

@@ -1,0 +1,167 @@
+"""Admin pages: users (search, create, disable), their global roles, memberships and identities.
+
+Every change goes through a service that writes an audit row and, when what the user may do
+changes, ends their open sessions.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deftweb.auth import policy
+from deftweb.auth.identity import IdentityRefused, link_certificate, unlink_identity
+from deftweb.auth.x509 import BadDN, canonical_dn
+from deftweb.models import (
+    AuditEvent,
+    GlobalRole,
+    Identity,
+    MembershipRole,
+    User,
+    WorkingGroup,
+    db,
+)
+from deftweb.services import accounts, grants
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_ROWS = 30
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    policy.require(policy.can_admin(current_user), "Only admins may open the admin pages.")
+
+
+@bp.get("/users")
+def users():
+    return _users_page()
+
+
+def _users_page(status: int = 200, errors: dict | None = None):
+    query = request.args.get("q", "")
+    html = render_template(
+        "admin/users.html",
+        users=accounts.search_users(query),
+        query=query,
+        form=request.form if errors else {},
+        errors=errors or {},
+    )
+    return html, status
+
+
+@bp.post("/users")
+def create_user():
+    form = request.form
+    try:
+        user = accounts.create_user(
+            current_user, form.get("username", ""), form.get("display_name", ""), form.get("email")
+        )
+    except accounts.AccountError as error:
+        return _users_page(422, {"username": str(error)})
+    db.session.commit()
+    flash(f"User {user.username} created.", "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    return _user_page(db.get_or_404(User, user_id))
+
+
+def _user_page(user: User, status: int = 200, errors: dict | None = None):
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
+        .order_by(AuditEvent.id.desc())
+        .limit(AUDIT_ROWS)
+    )
+    html = render_template(
+        "admin/user.html",
+        user=user,
+        global_roles=list(GlobalRole),
+        group_roles=list(MembershipRole),
+        groups=db.session.scalars(sa.select(WorkingGroup).order_by(WorkingGroup.code)).all(),
+        events=list(events),
+        form=request.form if errors else {},
+        errors=errors or {},
+    )
+    return html, status
+
+
+def _change(user: User, change, done: str, field: str):
+    """Apply one change; on refusal show the page again with the message next to `field`."""
+    try:
+        change()
+    except (grants.GrantError, accounts.AccountError, IdentityRefused, BadDN) as error:
+        # services check before they change anything, and nothing is committed here
+        return _user_page(user, 422, {field: str(error)})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/active")
+def set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    verb = "enabled" if active else "disabled; their sessions have ended"
+    return _change(
+        user,
+        lambda: accounts.set_active(current_user, user, active),
+        f"{user.username} {verb}.",
+        "active",
+    )
+
+
+@bp.post("/users/<int:user_id>/roles")
+def grant_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    role = request.form.get("role", "")
+    return _change(
+        user, lambda: grants.grant_role(current_user, user, role), f"{role} granted.", "role"
+    )
+
+
+@bp.post("/users/<int:user_id>/roles/<role>/revoke")
+def revoke_role(user_id: int, role: str):
+    user = db.get_or_404(User, user_id)
+    return _change(
+        user, lambda: grants.revoke_role(current_user, user, role), f"{role} revoked.", "role"
+    )
+
+
+@bp.post("/users/<int:user_id>/memberships")
+def set_membership(user_id: int):
+    user = db.get_or_404(User, user_id)
+    group = _group_or_404(request.form.get("group", ""))
+    role = request.form.get("role") or None
+    done = f"{group.code}: {role}." if role else f"Membership of {group.code} removed."
+    return _change(
+        user, lambda: grants.set_membership(current_user, user, group, role), done, "membership"
+    )
+
+
+@bp.post("/users/<int:user_id>/identities")
+def link_dn(user_id: int):
+    user = db.get_or_404(User, user_id)
+
+    def link():
+        link_certificate(current_user, user, canonical_dn(request.form.get("dn", "")))
+
+    return _change(user, link, "Certificate linked.", "dn")
+
+
+@bp.post("/identities/<int:identity_id>/unlink")
+def unlink(identity_id: int):
+    identity = db.get_or_404(Identity, identity_id)
+    user = identity.user
+    return _change(
+        user, lambda: unlink_identity(current_user, identity), "Identity unlinked.", "identity"
+    )
+
+
+def _group_or_404(code: str) -> WorkingGroup:
+    group = db.session.scalars(sa.select(WorkingGroup).where(WorkingGroup.code == code)).first()
+    if group is None:
+        abort(404, f"No working group {code!r}.")
+    return group

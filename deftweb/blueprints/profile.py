@@ -1,0 +1,102 @@
+"""The profile page: one's identities, certificate linking, API tokens, notification mode."""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deftweb.auth import policy, x509
+from deftweb.auth.identity import IdentityRefused, link_certificate
+from deftweb.models import ApiToken, NotifyMode, db
+from deftweb.services import api_tokens
+from deftweb.services.accounts import AccountError, set_notify_mode
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+DEFAULT_TOKEN_DAYS = 90
+
+
+@bp.get("")
+@login_required
+def page():
+    return _render()
+
+
+def _render(status: int = 200, errors: dict | None = None, new_secret: str | None = None):
+    user = current_user
+    dn = x509.presented_dn()
+    linked = {i.identifier for i in user.identities}
+    html = render_template(
+        "profile/page.html",
+        user=user,
+        tokens=api_tokens.tokens_of(user),
+        presented_dn=dn if dn and dn not in linked else None,
+        may_link=policy.can_link_presented_certificate(user, g.get("auth_method")),
+        certificates_on=bool(current_app.config["TRUSTED_PROXIES"]),
+        notify_modes=list(NotifyMode),
+        form=request.form if errors else {},
+        errors=errors or {},
+        new_secret=new_secret,
+        default_days=DEFAULT_TOKEN_DAYS,
+        max_days=current_app.config["API_TOKEN_MAX_DAYS"],
+    )
+    headers = {"Cache-Control": "no-store"} if new_secret else {}
+    return html, status, headers
+
+
+@bp.post("/certificate")
+@login_required
+def link_presented_certificate():
+    policy.require(
+        policy.can_link_presented_certificate(current_user, g.get("auth_method")),
+        "Sign in with CERN single sign-on to link a certificate.",
+    )
+    dn = x509.presented_dn()
+    if dn is None:
+        return _render(422, {"certificate": "No verified certificate came with this request."})
+    try:
+        link_certificate(current_user, current_user, dn)
+    except IdentityRefused as refusal:
+        return _render(422, {"certificate": str(refusal)})
+    db.session.commit()
+    flash(f"Certificate {dn} linked: you can now sign in with it.", "success")
+    return redirect(url_for("profile.page"))
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    days = request.form.get("days", type=int) or 0
+    try:
+        _token, secret = api_tokens.create_token(
+            current_user,
+            request.form.get("name", ""),
+            days,
+            current_app.config["API_TOKEN_MAX_DAYS"],
+        )
+    except api_tokens.TokenError as error:
+        field = "days" if "days" in str(error) else "name"
+        return _render(422, {field: str(error)})
+    db.session.commit()
+    return _render(201, new_secret=secret)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.get_or_404(ApiToken, token_id)
+    policy.require(policy.can_revoke_token(current_user, token))
+    api_tokens.revoke_token(current_user, token)
+    db.session.commit()
+    flash(f"Token “{token.name}” revoked.", "success")
+    return redirect(url_for("profile.page"))
+
+
+@bp.post("/notifications")
+@login_required
+def notifications():
+    try:
+        set_notify_mode(current_user, request.form.get("mode", ""))
+    except AccountError as error:
+        return _render(422, {"mode": str(error)})
+    db.session.commit()
+    flash("Notification setting saved.", "success")
+    return redirect(url_for("profile.page"))
