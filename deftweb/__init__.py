@@ -79,6 +79,15 @@ def _register_blueprints(app: Flask) -> None:
     _register_review_blueprints(app)
     _register_task_blueprints(app)
     _register_account_blueprints(app)
+    _register_dataset_blueprints(app)
+
+
+def _register_dataset_blueprints(app: Flask) -> None:
+    """The dataset registry, the name check, registration, and their API."""
+    from deftweb.blueprints import api_datasets, datasets
+
+    app.register_blueprint(datasets.bp)
+    api.register_blueprint(api_datasets.blp)
 
 
 def _register_account_blueprints(app: Flask) -> None:

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from deftweb.database import begin_write
+from deftweb.dsn_command import dsn_group
 from deftweb.jedi_command import sync_jedi_command
 from deftweb.models import Request, db
 from deftweb.notify_command import send_notifications_command
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(generate_tasks_command)
     app.cli.add_command(send_notifications_command)
     app.cli.add_command(sync_jedi_command)
+    app.cli.add_command(dsn_group)
 
 
 @click.command("init-db")

@@ -1,0 +1,239 @@
+"""Filing requests: new drafts, draft edits with a field diff, clones, and submission for review.
+
+Every change checks the policy, is a compare-and-set on the request's version (the review
+workflow's) and writes a `RequestHistory` row in the caller's transaction. Drafts tell no
+watchers: nobody but the requester sees a draft change until it is submitted.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from deftweb.auth import policy
+from deftweb.models import (
+    HistoryKind,
+    Request,
+    RequestHistory,
+    RequestStatus,
+    Slice,
+    Step,
+    StepStatus,
+    User,
+    db,
+)
+from deftweb.services import workflow
+from deftweb.services.request_documents import clean_to_document, document_of, slice_document
+from deftweb.services.request_validation import (
+    Problems,
+    check_submittable,
+    validate_request,
+)
+from deftweb.services.workflow import InvalidChange, NotAllowed, StaleRequest
+
+#: Slice changes listed one by one in an edit's diff; beyond this, a count.
+DIFF_SLICES_LISTED = 20
+_COLUMNS = ("request_type", "provenance", "energy_gev", "priority", "description")
+_COLUMNS += ("long_description", "reference_link", "cc")
+_ROWS = {"working_group": "working_group_id", "project": "project_id"}
+_ROWS |= {"campaign": "campaign_id", "subcampaign": "subcampaign_id", "template": "template_id"}
+
+
+class InvalidRequest(InvalidChange):
+    """A document that fails validation; `problems` maps each bad field's pointer to a message."""
+
+    def __init__(self, problems: Problems):
+        pointer, message = next(iter(problems.items()))
+        super().__init__(f"{len(problems)} field(s) need a change; first: {message}", pointer)
+        self.problems = problems
+
+
+def checked(doc: dict, request_id: int | None = None, *, submitting: bool = False) -> dict:
+    """Validate a document; the clean document, or InvalidRequest with every problem."""
+    clean, problems = validate_request(doc, request_id=request_id)
+    if submitting:
+        check_submittable(clean, problems)
+    if problems:
+        raise InvalidRequest(problems)
+    return clean
+
+
+def file_request(clean: dict, actor: User) -> Request:
+    """A new draft request from a validated document; `actor` becomes its requester."""
+    _require_group(actor, clean)
+    request = Request(requester=actor, status=RequestStatus.DRAFT)
+    _set_fields(request, clean)
+    request.slices = [_new_slice(n, piece) for n, piece in enumerate(clean["slices"])]
+    db.session.add(request)
+    db.session.flush()
+    template = clean.get("template")
+    note = f"Filed from template {template.name} v{template.version}." if template else ""
+    _history(request, actor, HistoryKind.CREATED, note)
+    return request
+
+
+def save_draft(request: Request, actor: User, clean: dict, expected_version: int):
+    """Save a validated document over a draft; the history row holds the field diff."""
+    if not policy.can_edit_request(actor, request):
+        raise NotAllowed(f"Only the requester edits request {request.id}, and only as a draft.")
+    if expected_version != request.version:
+        raise StaleRequest(workflow.conflict_message(request, None))
+    _require_group(actor, clean)
+    _load_slices(request)
+    diff = document_diff(document_of(request), clean_to_document(clean))
+    if not diff:
+        return None
+    workflow._compare_and_set(request, expected_version, None, **_column_values(clean))
+    _sync_slices(request, clean["slices"])
+    return _history(request, actor, HistoryKind.EDIT, "", diff)
+
+
+def submit_for_review(request: Request, actor: User, expected_version: int) -> RequestHistory:
+    """Check the draft is complete, then hand it to the review workflow (draft -> waiting)."""
+    checked(document_of(request), request.id, submitting=True)
+    return workflow.transition(request, RequestStatus.WAITING, actor, expected_version)
+
+
+def clone_request(source: Request, actor: User) -> Request:
+    """A new draft of `actor` with the source's fields, slices and steps; no status or history."""
+    if not policy.can_file_request_for(actor, source.working_group):
+        raise NotAllowed(f"Only members of {source.working_group.code} file requests for it.")
+    _load_slices(source)
+    clone = Request(requester=actor, status=RequestStatus.DRAFT, cloned_from_id=source.id)
+    for name in _COLUMNS + tuple(_ROWS.values()):
+        setattr(clone, name, getattr(source, name))
+    visible = [s for s in source.slices if not s.is_hidden]
+    clone.slices = [_copied_slice(n, piece) for n, piece in enumerate(visible)]
+    db.session.add(clone)
+    db.session.flush()
+    _history(clone, actor, HistoryKind.CREATED, f"Cloned from request {source.id}.")
+    return clone
+
+
+def clone_slice(request: Request, piece: Slice, actor: User, expected_version: int):
+    """Put a copy of `piece` right after it in the same draft (it records where it came from)."""
+    doc = document_of(request)
+    copy = slice_document(piece) | {"id": None, "cloned_from_id": piece.id}
+    position = [s["id"] for s in doc["slices"]].index(piece.id)
+    doc["slices"].insert(position + 1, copy)
+    return save_draft(request, actor, checked(doc, request.id), expected_version)
+
+
+def document_diff(old: dict, new: dict) -> dict:
+    """{field: [old, new]} for request fields, and the slices that differ (listed or counted)."""
+    diff = {
+        name: [old.get(name), new.get(name)]
+        for name in old
+        if name != "slices" and old.get(name) != new.get(name)
+    }
+    old_slices, new_slices = old["slices"], new["slices"]
+    changed = [
+        n
+        for n in range(max(len(old_slices), len(new_slices)))
+        if _slice_at(old_slices, n) != _slice_at(new_slices, n)
+    ]
+    if len(old_slices) != len(new_slices):
+        diff["slices"] = [len(old_slices), len(new_slices)]
+    for n in changed[:DIFF_SLICES_LISTED]:
+        diff[f"slice {n + 1}"] = [_summary(old_slices, n), _summary(new_slices, n)]
+    if len(changed) > DIFF_SLICES_LISTED:
+        diff["slices changed"] = [None, len(changed)]
+    return diff
+
+
+def _slice_at(slices: list, n: int) -> dict | None:
+    if n >= len(slices):
+        return None
+    return {k: v for k, v in slices[n].items() if k != "id"}
+
+
+def _summary(slices: list, n: int) -> str | None:
+    piece = _slice_at(slices, n)
+    if piece is None:
+        return None
+    chain = " ".join(f"{s['step_name']}:{s['ami_tag']}" for s in piece["steps"])
+    name = piece["input_dataset"] or f"{piece['dsid']} {piece['brief']}"
+    return f"{name} events={piece['events']} priority={piece['priority']} [{chain}]"
+
+
+def _require_group(actor: User, clean: dict) -> None:
+    group = clean["working_group"]
+    if not policy.can_file_request_for(actor, group):
+        raise NotAllowed(f"Only members of {group.code} file requests for it.", "/working_group")
+
+
+def _set_fields(request: Request, clean: dict) -> None:
+    for name in _COLUMNS:
+        setattr(request, name, clean[name])
+    for name in _ROWS:
+        setattr(request, name, clean[name])
+
+
+def _column_values(clean: dict) -> dict:
+    values = {name: clean[name] for name in _COLUMNS}
+    values.update({column: getattr(clean[name], "id", None) for name, column in _ROWS.items()})
+    return values
+
+
+def _load_slices(request: Request) -> None:
+    """Load every slice with its steps in two queries (a request may have thousands)."""
+    db.session.scalars(
+        sa.select(Slice).where(Slice.request_id == request.id).options(selectinload(Slice.steps))
+    ).all()
+
+
+def _sync_slices(request: Request, slices: list[dict]) -> None:
+    """Make the request's slices equal `slices`: known ids are updated, the rest added or gone."""
+    existing = {s.id: s for s in request.slices}
+    kept = []
+    for ordinal, doc in enumerate(slices):
+        piece = existing.pop(doc["id"], None) if doc["id"] else None
+        piece = piece or Slice()
+        _fill_slice(piece, ordinal, doc)
+        kept.append(piece)
+    request.slices = kept
+    db.session.flush()
+
+
+def _fill_slice(piece: Slice, ordinal: int, doc: dict) -> None:
+    piece.ordinal = ordinal
+    for name in ("input_dataset", "dsid", "brief", "events", "priority", "comment"):
+        setattr(piece, name, doc[name])
+    if doc.get("cloned_from_id"):
+        piece.cloned_from_id = doc["cloned_from_id"]
+    steps = list(piece.steps)
+    for n, step_doc in enumerate(doc["steps"]):
+        if n == len(steps):
+            steps.append(Step(status=StepStatus.NOT_CHECKED))
+        steps[n].ordinal = n
+        for name in ("step_name", "ami_tag", "output_formats", "task_config"):
+            setattr(steps[n], name, step_doc[name])
+    piece.steps = steps[: len(doc["steps"])]
+
+
+def _new_slice(ordinal: int, doc: dict) -> Slice:
+    piece = Slice()
+    _fill_slice(piece, ordinal, doc)
+    return piece
+
+
+def _copied_slice(ordinal: int, source: Slice) -> Slice:
+    piece = Slice(ordinal=ordinal, cloned_from_id=source.id)
+    for name in ("input_dataset", "dsid", "brief", "events", "priority", "comment"):
+        setattr(piece, name, getattr(source, name))
+    piece.steps = [
+        Step(
+            ordinal=step.ordinal,
+            step_name=step.step_name,
+            ami_tag=step.ami_tag,
+            output_formats=step.output_formats,
+            task_config=dict(step.task_config or {}),
+        )
+        for step in source.steps
+    ]
+    return piece
+
+
+def _history(request, actor, kind, comment, diff=None) -> RequestHistory:
+    entry = RequestHistory(request=request, actor=actor, kind=kind, comment=comment, diff=diff)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
