@@ -1,0 +1,117 @@
+"""Dataset pages: the registry list, a dataset's page, the name check, registration."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deftweb.auth import policy
+from deftweb.blueprints.listing_views import export_table, show_table
+from deftweb.htmx import is_htmx
+from deftweb.models import db
+from deftweb.services import dataset_check, dataset_list, dataset_registry, dataset_views
+from deftweb.services.dataset_registry import RegistrationError
+
+bp = Blueprint("datasets", __name__, url_prefix="/datasets")
+CHECK_TARGET = "check-results"
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The registry: filters, sort, chosen columns and the page, all in the URL."""
+    return show_table(dataset_list.TABLE)
+
+
+@bp.get("/export.<any(csv, json):file_format>")
+@login_required
+def export(file_format: str):
+    """Every dataset of the current view, streamed as CSV or JSON."""
+    return export_table(dataset_list.TABLE, file_format)
+
+
+@bp.get("/<int:dataset_id>")
+@login_required
+def detail(dataset_id: int):
+    dataset = dataset_views.get_dataset_or_404(dataset_id)
+    policy.require(policy.can_view_dataset(current_user, dataset))
+    return _detail_page(dataset)
+
+
+@bp.get("/by-name")
+@login_required
+def by_name():
+    """A dataset's page found by its name (with or without `scope:`)."""
+    name = request.args.get("name", "")
+    dataset = dataset_registry.find_dataset(name)
+    if dataset is None:
+        abort(404, f"No dataset or container named {name.strip()!r} is registered.")
+    return redirect(url_for(".detail", dataset_id=dataset.id))
+
+
+@bp.post("/<int:dataset_id>/datasets")
+@login_required
+def fill(dataset_id: int):
+    """Put registered datasets (pasted, one per line) into this container."""
+    container = dataset_views.get_dataset_or_404(dataset_id)
+    policy.require(policy.can_view_dataset(current_user, container))
+    names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
+    try:
+        if not names:
+            raise RegistrationError("Paste at least one dataset name, one per line.", "names")
+        added = dataset_registry.fill_container(current_user, container, names)
+    except RegistrationError as error:  # refused before anything changed
+        page = _detail_page(container, fill_error=error.message, fill_names="\n".join(names))
+        return page, error.status_code
+    db.session.commit()
+    flash(f"{len(added)} dataset(s) added to the container.", "success")
+    return redirect(url_for(".detail", dataset_id=dataset_id))
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@login_required
+def check():
+    """Check names as they are typed: the page, or (htmx) the results under the text box."""
+    text = request.form.get("names", "") if request.method == "POST" else ""
+    checks, left_out = dataset_check.check_names(text)
+    context = {"names": text, "checks": checks, "left_out": left_out}
+    if is_htmx() and request.headers.get("HX-Target") == CHECK_TARGET:
+        return render_template("datasets/_check_results.html", **context)
+    return render_template("datasets/check.html", **context)
+
+
+@bp.get("/register")
+@login_required
+def register_form():
+    return render_template("datasets/register.html", names="", results=None)
+
+
+@bp.post("/register")
+@login_required
+def register():
+    """Register a pasted list of names: all of them, or none with a message on each bad line."""
+    names = request.form.get("names", "")
+    try:
+        results = dataset_registry.register_list(current_user, names.splitlines())
+    except RegistrationError as error:
+        page = render_template("datasets/register.html", names=names, error=error.message)
+        return page, error.status_code
+    if not all(r.ok for r in results):  # nothing was inserted
+        return render_template("datasets/register.html", names=names, results=results), 422
+    db.session.commit()
+    flash(f"{len(results)} name(s) registered.", "success")
+    return render_template("datasets/register.html", names="", results=results)
+
+
+def _detail_page(dataset, fill_error: str | None = None, fill_names: str = ""):
+    contents, contents_count = dataset_views.contents_of(dataset.id)
+    name = dataset_views.parsed_name(dataset)
+    return render_template(
+        "datasets/detail.html",
+        dataset=dataset,
+        name=name,
+        registered_by=dataset_views.registered_by(dataset),
+        contents=contents,
+        contents_count=contents_count,
+        can_fill=policy.can_fill_container(current_user, dataset, name),
+        fill_error=fill_error,
+        fill_names=fill_names,
+    )
