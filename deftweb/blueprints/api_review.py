@@ -32,7 +32,7 @@ def _documented_refusals(view):
 
 
 def _load(request_id: int, predicate=policy.can_view_request):
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = review_views.get_for_change(request_id)
     policy.require(predicate(current_user, production_request))
     return production_request
 
@@ -51,14 +51,25 @@ def post_transition(args, request_id: int):
         )
     except workflow.WorkflowError as error:
         refuse(error)
-    db.session.commit()
+    moves = [m.target for m in workflow.available_moves(production_request, current_user)]
+    _commit_keeping_loaded_state()
     return {
         "id": production_request.id,
         "status": production_request.status,
         "version": production_request.version,
         "entry": entry,
-        "moves": [m.target for m in workflow.available_moves(production_request, current_user)],
+        "moves": moves,
     }
+
+
+def _commit_keeping_loaded_state() -> None:
+    """Commit without expiring what is loaded: the answer needs no second read of the request."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 @blp.get("/requests/<int:request_id>/history")

@@ -68,7 +68,7 @@ def render_request_page(production_request, status: int = 200, **overrides):
 
 
 def _load(request_id: int):
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = review_views.get_for_change(request_id)
     policy.require(policy.can_view_request(current_user, production_request))
     return production_request
 
@@ -78,7 +78,7 @@ def _after_change(request_id: int, message: str):
     db.session.commit()
     flash(message, "success")
     if is_htmx():
-        return render_request_page(_load(request_id))
+        return render_request_page(request_views.get_request_or_404(request_id))
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -206,7 +206,7 @@ def bulk():
     if not is_htmx():
         flash(f"{done} of {len(results)} requests {summary}.", "success" if done else "warning")
         return redirect(url_for("review.queue"))
-    rows = [request_views.get_request_or_404(request_id) for request_id in results]
+    rows = [review_views.get_for_change(request_id) for request_id in results]
     return render_template(
         "review/_bulk_result.html",
         rows=rows,
@@ -219,7 +219,7 @@ def bulk():
 
 def _bulk_one(request_id: int, version: int, action: str, comment: str) -> tuple[bool, str]:
     """One request of a bulk action, in its own savepoint: (done, what happened)."""
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = review_views.get_for_change(request_id)
     target = {"hold": "hold", "reject": "rejected"}.get(action) or APPROVALS.get(
         production_request.status, "approved"
     )

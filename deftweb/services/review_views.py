@@ -60,6 +60,16 @@ def _last_main_status(request: Request) -> str:
     return S.DRAFT
 
 
+def get_for_change(request_id: int) -> Request:
+    """A request with what a change needs (group, requester), without its slices and history."""
+    return db.first_or_404(
+        sa.select(Request)
+        .where(Request.id == request_id)
+        .options(joinedload(Request.working_group), joinedload(Request.requester)),
+        description=f"There is no request {request_id}.",
+    )
+
+
 def history_of(request_id: int) -> list[RequestHistory]:
     return list(
         db.session.scalars(

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deftweb.auth import policy
 from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, User, db, utcnow
@@ -124,6 +125,7 @@ def _clean_comment(text: str | None, required: bool) -> str:
 
 def _compare_and_set(request: Request, version: int, to_status: str | None, **values) -> None:
     db.session.flush()
+    values["updated_at"] = utcnow()
     result = db.session.execute(
         sa.update(Request)
         .where(
@@ -131,13 +133,15 @@ def _compare_and_set(request: Request, version: int, to_status: str | None, **va
             Request.version == version,
             Request.status == request.status,
         )
-        .values(version=version + 1, updated_at=utcnow(), **values)
+        .values(version=version + 1, **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.refresh(request)
+        db.session.refresh(request, attribute_names=["status", "version", "updated_at"])
         raise StaleRequest(conflict_message(request, to_status))
-    db.session.refresh(request)
+    # What the database now holds, without reading the request (and its eager loads) again.
+    for key, value in (values | {"version": version + 1}).items():
+        set_committed_value(request, key, value)
 
 
 def _record(request, actor, kind, comment, source=None, target=None, diff=None) -> RequestHistory:
