@@ -46,7 +46,7 @@ def _users_page(status: int = 200, errors: dict | None = None):
         form=request.form if errors else {},
         errors=errors or {},
     )
-    return html, status
+    return html, status, _stay_at(url_for("admin.users", q=query or None))
 
 
 @bp.post("/users")
@@ -85,7 +85,7 @@ def _user_page(user: User, status: int = 200, errors: dict | None = None):
         form=request.form if errors else {},
         errors=errors or {},
     )
-    return html, status
+    return html, status, _stay_at(url_for("admin.user", user_id=user.id))
 
 
 def _change(user: User, change, done: str, field: str):
@@ -158,6 +158,11 @@ def unlink(identity_id: int):
     return _change(
         user, lambda: unlink_identity(current_user, identity), "Identity unlinked.", "identity"
     )
+
+
+def _stay_at(page_url: str) -> dict:
+    """A form answered with the page: keep the page's address (a reload must not re-POST)."""
+    return {"HX-Push-Url": page_url} if request.method == "POST" else {}
 
 
 def _group_or_404(code: str) -> WorkingGroup:

@@ -38,7 +38,10 @@ def _render(status: int = 200, errors: dict | None = None, new_secret: str | Non
         default_days=DEFAULT_TOKEN_DAYS,
         max_days=current_app.config["API_TOKEN_MAX_DAYS"],
     )
-    headers = {"Cache-Control": "no-store"} if new_secret else {}
+    # a boosted form keeps the page's own address, so a reload shows the page, not a re-POST
+    headers = {"HX-Push-Url": url_for("profile.page")}
+    if new_secret:
+        headers["Cache-Control"] = "no-store"
     return html, status, headers
 
 
