@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(api_requests.blp)
     api.register_blueprint(api_tasks.blp)
     api.register_blueprint(api_lists.blp)
+    _register_filing_blueprints(app)
     _register_review_blueprints(app)
     _register_task_blueprints(app)
     _register_account_blueprints(app)
@@ -106,6 +107,19 @@ def _register_task_blueprints(app: Flask) -> None:
     app.register_blueprint(task_actions.bp)
     app.register_blueprint(metatasks.bp)
     api.register_blueprint(api_metatasks.blp)
+
+
+def _register_filing_blueprints(app: Flask) -> None:
+    """Filing: new requests, draft edits, the slice editor, templates, and their API.
+
+    Registered before the review API: its PATCH /api/v1/requests/<id> handles drafts in full and
+    passes every other edit to the review workflow, so it must be the rule that matches first.
+    """
+    from deftweb.blueprints import api_filing, filing, request_templates
+
+    app.register_blueprint(filing.bp)
+    app.register_blueprint(request_templates.bp)
+    api.register_blueprint(api_filing.blp)
 
 
 def _register_review_blueprints(app: Flask) -> None:

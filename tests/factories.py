@@ -10,6 +10,7 @@ from deftweb.models import (
     Membership,
     Project,
     Request,
+    RequestTemplate,
     RequestType,
     Slice,
     Step,
@@ -81,6 +82,28 @@ class Factories:
             Step(ordinal=1, step_name="Simul", ami_tag="s4162", output_formats="HITS"),
         ]
         return piece
+
+    def template(self, group: str = "HIGG", **fields) -> RequestTemplate:
+        """An active MC request template of `group` with a three-step chain."""
+        chain = [
+            {"step_name": name, "ami_tag": tag, "output_formats": formats, "task_config": {}}
+            for name, tag, formats in (
+                ("Evgen", "e8514", "EVNT"),
+                ("Simul", "s4162", "HITS"),
+                ("Reco", "r14622", "AOD"),
+            )
+        ]
+        defaults = {"project": "mc23_13p6TeV", "campaign": "MC23", "subcampaign": "MC23a"}
+        template = RequestTemplate(
+            working_group=self.group(group),
+            name=fields.pop("name", f"template {next(_serial)}"),
+            request_type=fields.pop("request_type", RequestType.MC),
+            defaults=fields.pop("defaults", defaults | {"priority": 570, "steps": chain}),
+            **fields,
+        )
+        db.session.add(template)
+        db.session.flush()
+        return template
 
     def task(self, request: Request | None = None, **fields) -> Task:
         task_id = fields.pop("id", None) or allocate_task_ids(1)[0]
