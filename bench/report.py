@@ -7,7 +7,8 @@ def markdown(results: dict) -> str:
         "",
         f"Run {results['started']} on {results['machine']['cpus']} CPUs, Python "
         f"{results['machine']['python']}. Server time in-process (Flask test client), p50 / p95 "
-        "in ms; SQL = statements per page (user, capped count, rows). Reference = the same page "
+        "in ms; SQL = statements per page (SQLite: BEGIN; the user with its roles; the capped "
+        "count; the rows). Reference = the same page "
         "built the prodtask way: OFFSET paging, exact counts, `%term%` over every column.",
         "",
     ]
@@ -26,6 +27,9 @@ def _backend(backend: str, outcome: dict, targets: dict) -> list[str]:
             "",
         ]
     lines += [
+        f"1-minute load average (2 cores shared with other work): "
+        f"{outcome.get('load_average_before')} before, {outcome.get('load_average_after')} after.",
+        "",
         "| page | deftweb p50 / p95 ms | SQL | reference p50 / p95 ms | ref SQL |",
         "|---|---|---|---|---|",
     ]

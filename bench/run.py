@@ -7,6 +7,7 @@ Results: bench/results/bench-<tasks>.json and .md (deftweb beside the prodtask-s
 
 import argparse
 import json
+import os
 import platform
 import secrets
 import time
@@ -60,8 +61,11 @@ def _bench_backend(backend: str, url: str, secret: str, options) -> dict:
         data.reset(url)
         outcome["load"] = data.fill(_app(settings), options.tasks, options.requests, log)
     app = _app(settings)
+    # The machine is shared: the load average says how busy it was while we measured.
+    outcome["load_average_before"] = round(os.getloadavg()[0], 2)
     outcome["pages"] = _time_pages(app, options)
     outcome["load_test"] = _load_test(app, settings, options)
+    outcome["load_average_after"] = round(os.getloadavg()[0], 2)
     return outcome
 
 
@@ -107,8 +111,6 @@ def _write(results: dict, tasks: int) -> None:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

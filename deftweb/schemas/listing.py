@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from deftweb.schemas.requests import RequestSchema
 from deftweb.schemas.tasks import TaskSchema
 from deftweb.services.listing import PAGE_SIZE, PAGE_SIZES, Table
 from deftweb.services.request_list import TABLE as REQUEST_TABLE
@@ -32,24 +33,11 @@ def list_arguments(table: Table) -> type[ma.Schema]:
     return ma.Schema.from_dict(fields, name=name)
 
 
-class RequestSummarySchema(ma.Schema):
-    """A request as a table row: its fields and the names it points at, without its slices."""
+class RequestRowSchema(RequestSchema):
+    """A request as a table row: without its slices (get one request for those)."""
 
-    id = ma.fields.Integer()
-    request_type = ma.fields.String()
-    working_group = ma.fields.Function(lambda r: r.working_group.code)
-    provenance = ma.fields.String()
-    project = ma.fields.Function(lambda r: r.project.name if r.project else None)
-    campaign = ma.fields.Function(lambda r: r.campaign.name if r.campaign else None)
-    subcampaign = ma.fields.Function(lambda r: r.subcampaign.name if r.subcampaign else None)
-    description = ma.fields.String()
-    status = ma.fields.String()
-    priority = ma.fields.Integer()
-    requester = ma.fields.Function(lambda r: r.requester.username)
-    manager = ma.fields.Function(lambda r: r.manager.username if r.manager else None)
-    version = ma.fields.Integer()
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
+    class Meta:
+        exclude = ("slices",)
 
 
 class _PageSchema(ma.Schema):
@@ -65,7 +53,7 @@ class TaskListPageSchema(_PageSchema):
 
 
 class RequestListPageSchema(_PageSchema):
-    items = ma.fields.List(ma.fields.Nested(RequestSummarySchema))
+    items = ma.fields.List(ma.fields.Nested(RequestRowSchema))
 
 
 TaskListArgs = list_arguments(TASK_TABLE)

@@ -5,30 +5,14 @@ import io
 import json
 
 import pytest
-from sqlalchemy import event
 
+from bench.measure import StatementCounter
 from deftweb.models import db
 
 
 @pytest.fixture
 def member(make, login_as):
     return login_as(make.user(groups={"HIGG": "member"}))
-
-
-class Statements:
-    """Counts SQL statements sent while the `with` block runs."""
-
-    def __enter__(self):
-        self.count = 0
-        self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args):
-        self.count += 1
 
 
 def _tasks(make, count: int, **fields):
@@ -55,11 +39,11 @@ def test_a_page_costs_the_same_few_statements_for_5_or_60_rows(client, member, m
     requester = make.user()
     _tasks(make, 5)
     _requests(make, 5, requester=requester)
-    with Statements() as few:
+    with StatementCounter(db.engine) as few:
         assert client.get(url).status_code == 200
     _tasks(make, 55)
     _requests(make, 55, requester=make.user(), manager=make.user())
-    with Statements() as many:
+    with StatementCounter(db.engine) as many:
         response = client.get(url + ("&" if "?" in url else "?") + "size=100")
         assert response.status_code == 200
     assert many.count <= 5, f"{url} sent {many.count} statements"

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from deftweb.models import ACTIVE_STATUSES, Request, RequestType, db
 from deftweb.services.request_list import TABLE
+from tests.services.paging import walk
 
 ACTIVE = {s.value for s in ACTIVE_STATUSES}
 
@@ -31,19 +32,6 @@ def requests(make):
             )
         )
     return made
-
-
-def walk(args: dict) -> list[int]:
-    query = MultiDict({**args, "size": "20"})
-    seen: list[int] = []
-    while True:
-        listing = TABLE.read(query)
-        assert listing.is_valid, listing.errors
-        page = TABLE.page(listing)
-        seen.extend(r.id for r in page.rows)
-        if not page.next_cursor:
-            return seen
-        query = MultiDict({**args, "size": "20", "after": page.next_cursor})
 
 
 def reference(keep) -> list[int]:
@@ -82,7 +70,7 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_filters_match_the_reference(requests, case):
     args, keep = CASES[case]
-    assert walk(args) == reference(keep)
+    assert walk(TABLE, args) == reference(keep)
 
 
 def test_unknown_type_is_refused_with_the_choices():

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from deftweb.models import ENDED_TASK_STATUSES, Task, db
 from deftweb.services import listing as listing_module
 from deftweb.services.task_list import TABLE
+from tests.services.paging import walk
 
 BASE_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 NAMES = ("PhPy8EG_ttbar", "Sh_2211_Zee", "MGPy8EG_SlepSlep", "PowhegHerwig7_ggH125")
@@ -44,20 +45,6 @@ def tasks(make):
             )
         )
     return made
-
-
-def walk(args: dict, size: int = 20) -> list[int]:
-    """Every id the table lists for `args`, following the next-page cursor to the end."""
-    query = MultiDict({**args, "size": str(size)})
-    seen: list[int] = []
-    while True:
-        listing = TABLE.read(query)
-        assert listing.is_valid, listing.errors
-        page = TABLE.page(listing)
-        seen.extend(task.id for task in page.rows)
-        if not page.next_cursor:
-            return seen
-        query = MultiDict({**args, "size": str(size), "after": page.next_cursor})
 
 
 def reference(keep, sort: str) -> list[int]:
@@ -109,20 +96,20 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_filters_and_sorts_match_the_reference(tasks, case, sort):
     args, keep = CASES[case]
-    assert walk({**args, "sort": sort}) == reference(keep, sort)
+    assert walk(TABLE, {**args, "sort": sort}) == reference(keep, sort)
 
 
 def test_id_ranges_request_and_chain(tasks):
     ids = sorted(t.id for t in tasks)
     low, high = ids[10], ids[30]
-    assert walk({"id": f"{low}-{high}", "sort": "id"}) == ids[10:31]
-    assert walk({"id": f"{high}-", "sort": "id"}) == ids[30:]
-    assert walk({"id": f"-{low}", "sort": "id"}) == ids[:11]
-    assert walk({"id": str(low)}) == [low]
+    assert walk(TABLE, {"id": f"{low}-{high}", "sort": "id"}) == ids[10:31]
+    assert walk(TABLE, {"id": f"{high}-", "sort": "id"}) == ids[30:]
+    assert walk(TABLE, {"id": f"-{low}", "sort": "id"}) == ids[:11]
+    assert walk(TABLE, {"id": str(low)}) == [low]
     request_id = next(t.request_id for t in tasks if t.request_id)
     expected = reference(lambda t: t.request_id == request_id, "-id")
-    assert walk({"request": str(request_id)}) == expected
-    assert walk({"chain": str(ids[5])}) == [ids[5]]  # the factory makes one-task chains
+    assert walk(TABLE, {"request": str(request_id)}) == expected
+    assert walk(TABLE, {"chain": str(ids[5])}) == [ids[5]]  # the factory makes one-task chains
 
 
 def test_backwards_pages_mirror_forwards(tasks):
