@@ -73,10 +73,15 @@ def find_dataset(name: str) -> Dataset | None:
 
 def check_registration(actor: User, text: str) -> DatasetName:
     """The parsed name, if `actor` may register it now; otherwise RegistrationError says why."""
+    name = _allowed_name(actor, text)
+    _refuse_taken(_taken({registry_name(name)}))
+    return name
+
+
+def _allowed_name(actor: User, text: str) -> DatasetName:
     name = parse_name(text)
     if not policy.can_register_dataset(actor, name):
         raise NotAllowed(refusal_reason(actor, name), "owner" if name.owner else "project")
-    _refuse_taken(_taken({registry_name(name)}))
     return name
 
 
@@ -154,7 +159,7 @@ def _checked_lines(actor: User, lines: list[str]) -> list[LineResult]:
     for number, line in lines:
         result = LineResult(number, line)
         try:
-            result.parsed = check_registration(actor, line)
+            result.parsed = _allowed_name(actor, line)
             key = registry_name(result.parsed)
             if key in first_line:
                 raise RegistrationError(f"repeats line {first_line[key]}")
@@ -162,7 +167,18 @@ def _checked_lines(actor: User, lines: list[str]) -> list[LineResult]:
         except RegistrationError as error:
             result.error = error
         results.append(result)
+    _mark_taken(results)
     return results
+
+
+def _mark_taken(results: list[LineResult]) -> None:
+    """Refuse the lines whose names are registered already (one query for the whole list)."""
+    waiting = {registry_name(r.parsed): r for r in results if r.ok}
+    for dataset in _taken(set(waiting)) if waiting else ():
+        try:
+            _refuse_taken([dataset])
+        except AlreadyRegistered as error:
+            waiting[dataset.name].error = error
 
 
 def _container_member(container: DatasetName, stored: Dataset | None, text: str) -> Dataset:
