@@ -188,6 +188,8 @@ def check_auth_config(config) -> None:
             except GrantError as error:
                 raise ConfigError(f"SAML_ROLE_MAP[{sso_role!r}]: {error}") from None
     for proxy in config["TRUSTED_PROXIES"]:
+        if proxy == "unix":
+            continue
         try:
             ipaddress.ip_network(proxy)
         except ValueError:

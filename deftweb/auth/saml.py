@@ -57,6 +57,10 @@ def configured_settings(app: Flask) -> dict | None:
         advanced = folder / "advanced_settings.json"
         if advanced.is_file():
             settings.update(json.loads(advanced.read_text()))
+        idp_cert = folder / "certs" / "idp.crt"
+        if idp_cert.is_file() and not settings.get("idp", {}).get("x509cert"):
+            # python3-saml checks the IdP certificate is in the dict before it reads any file
+            settings.setdefault("idp", {})["x509cert"] = idp_cert.read_text()
     settings["strict"] = True
     settings["debug"] = False
     settings.setdefault("security", {}).update(REQUIRED_SECURITY)

@@ -13,6 +13,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from flask import current_app, request
 
+#: The `TRUSTED_PROXIES` entry that trusts requests arriving on gunicorn's unix socket.
+UNIX_SOCKET = "unix"
 #: Proxy certificate CNs appended to a user's DN (legacy and RFC 3820).
 PROXY_CN = re.compile(r"^(proxy|limited proxy|\d+)$", re.IGNORECASE)
 SLASH_PART = re.compile(r"/(?=[A-Za-z][A-Za-z0-9.]*=)")
@@ -80,13 +82,14 @@ def peer_is_trusted_proxy() -> bool:
     """The TCP peer (before any ProxyFix rewrite) is one of `TRUSTED_PROXIES`."""
     original = request.environ.get("werkzeug.proxy_fix.orig", {})
     peer = original.get("REMOTE_ADDR", request.environ.get("REMOTE_ADDR"))
+    trusted = current_app.config["TRUSTED_PROXIES"]
+    if not peer:  # a unix socket has no peer address; only the proxy can reach it
+        return UNIX_SOCKET in trusted
     try:
-        address = ipaddress.ip_address(peer or "")
+        address = ipaddress.ip_address(peer)
     except ValueError:
         return False
-    return any(
-        address in ipaddress.ip_network(net) for net in current_app.config["TRUSTED_PROXIES"]
-    )
+    return any(address in ipaddress.ip_network(net) for net in trusted if net != UNIX_SOCKET)
 
 
 def presented_dn() -> str | None:

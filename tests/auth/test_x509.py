@@ -171,3 +171,11 @@ def test_gunicorn_drops_underscore_headers_by_default():
     from gunicorn.config import Config
 
     assert Config().header_map == "drop"
+
+
+def test_unix_socket_peer_is_trusted_only_when_listed(app, jdoe, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", ["127.0.0.1"])
+    assert get(app, "/api/v1/me", cert_headers(), peer="").status_code == 401
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", ["unix"])
+    assert get(app, "/api/v1/me", cert_headers(), peer="").status_code == 200
+    assert get(app, "/api/v1/me", cert_headers(), peer=PROXY).status_code == 401
