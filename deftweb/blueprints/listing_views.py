@@ -6,6 +6,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     render_template,
     request,
     stream_with_context,
@@ -81,8 +82,12 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
         **extra,
     }
     if is_htmx() and request.headers.get("HX-Target") == LISTING_TARGET:
-        return render_template("_listing/table.html", fragment=True, **context)
-    return render_template(f"{table.endpoint}/list.html", **context)
+        response = make_response(render_template("_listing/table.html", fragment=True, **context))
+    else:
+        response = make_response(render_template(f"{table.endpoint}/list.html", **context))
+    # Boosted navigations send HX-Request too: the target tells the page from the fragment.
+    response.vary.add("HX-Target")
+    return response
 
 
 def show_table(table: Table, bulk_actions: dict | None = None):

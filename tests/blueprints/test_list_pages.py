@@ -31,6 +31,8 @@ PAGES = [
     "/requests/",
     "/requests/?status=active&group=HIGG&requester=someone",
     "/requests/?description=test&cols=id&cols=manager&cols=subcampaign&cols=campaign",
+    "/api/v1/tasks?status=active&group=HIGG",
+    "/api/v1/requests?status=active",
 ]
 
 
@@ -64,7 +66,9 @@ def test_task_page_filters_and_links_every_cell(client, member, make):
 def test_htmx_gets_only_the_listing_with_field_errors(client, member, make):
     make.task()
     headers = {"HX-Request": "true", "HX-Target": "listing"}
-    fragment = client.get("/tasks/?id=1-x", headers=headers).get_data(as_text=True)
+    response = client.get("/tasks/?id=1-x", headers=headers)
+    assert "HX-Target" in response.headers["Vary"]
+    fragment = response.get_data(as_text=True)
     assert "<html" not in fragment
     assert 'id="error-id" hx-swap-oob="true">Write an id' in fragment
     assert "Nothing shown" in fragment
