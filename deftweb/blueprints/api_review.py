@@ -1,4 +1,8 @@
-"""API: the review workflow of a request (moves, history, comments, watching, edits)."""
+"""API: the review workflow of a request (moves, history, comments, watching).
+
+Field edits go through PATCH /api/v1/requests/<id> (filing's API), which hands every edit of a
+submitted request to `workflow.edit_request` and so to the review field rules.
+"""
 
 from flask_login import current_user, login_required
 
@@ -6,16 +10,14 @@ from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.blueprints.review_errors import refuse
 from deftweb.models import db
-from deftweb.schemas.requests import RequestSchema
 from deftweb.schemas.review import (
     CommentArgsSchema,
     HistoryEntrySchema,
-    RequestEditSchema,
     TransitionArgsSchema,
     TransitionResultSchema,
     WatchSchema,
 )
-from deftweb.services import notifications, request_views, review_views, workflow
+from deftweb.services import notifications, review_views, workflow
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
 REFUSALS = (
@@ -139,20 +141,3 @@ def _watch_state(production_request) -> dict:
         "watching": notifications.is_watching(production_request, current_user),
         "watchers": notifications.watchers_of(production_request),
     }
-
-
-@blp.patch("/requests/<int:request_id>")
-@blp.arguments(RequestEditSchema)
-@blp.response(200, RequestSchema)
-@_documented_refusals
-@login_required
-def patch_request(args, request_id: int):
-    """Change some fields; which ones depends on the status and your roles."""
-    production_request = _load(request_id)
-    version = args.pop("version")
-    try:
-        workflow.edit_request(production_request, current_user, args, version)
-    except workflow.WorkflowError as error:
-        refuse(error)
-    db.session.commit()
-    return request_views.get_request_or_404(request_id)

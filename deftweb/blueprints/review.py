@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from deftweb.auth import policy
 from deftweb.blueprints.review_errors import refuse
 from deftweb.htmx import is_htmx
-from deftweb.models import RequestType, db
+from deftweb.models import RequestStatus, RequestType, db
 from deftweb.services import notifications, request_views, review_views, workflow
 from deftweb.services.transitions import APPROVALS
 
@@ -43,6 +43,8 @@ def page_context(production_request) -> dict:
     """Everything the request page and its fragments show."""
     user = current_user
     editable = policy.editable_fields(user, production_request)
+    if production_request.status == RequestStatus.DRAFT:
+        editable = frozenset()  # a draft is edited in full on the filing page ("Edit draft")
     return {
         "req": production_request,
         "tasks": request_views.tasks_of_request(production_request.id),
@@ -118,7 +120,7 @@ def transition(request_id: int):
     return _after_change(request_id, f"Request {request_id} is now {target}.")
 
 
-@bp.post("/requests/<int:request_id>/edit")
+@bp.post("/requests/<int:request_id>/fields")
 @login_required
 def edit(request_id: int):
     production_request = _load(request_id)

@@ -1,7 +1,7 @@
 """The review workflow as the API shows it: moves, history entries, comments, watchers, edits."""
 
 import marshmallow as ma
-from marshmallow.validate import Length, OneOf, Regexp
+from marshmallow.validate import Length, OneOf
 
 from deftweb.models import RequestStatus
 from deftweb.services.workflow import COMMENT_MAX_LENGTH
@@ -49,16 +49,3 @@ class WatcherSchema(ma.Schema):
 class WatchSchema(ma.Schema):
     watching = ma.fields.Boolean()
     watchers = ma.fields.List(ma.fields.Nested(WatcherSchema))
-
-
-class RequestEditSchema(ma.Schema):
-    """A partial update: only the fields given change; `editable_fields` says which may."""
-
-    version = ma.fields.Integer(required=True, strict=True)
-    description = ma.fields.String(validate=Length(min=1, max=256))
-    long_description = ma.fields.String(validate=Length(max=20_000))
-    reference_link = ma.fields.String(
-        validate=[Length(max=256), Regexp(r"^(https?://\S+)?$", error="Give an http(s) link.")]
-    )
-    cc = ma.fields.String(validate=Length(max=1000))
-    priority = ma.fields.Integer(strict=True)

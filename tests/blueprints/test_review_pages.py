@@ -137,14 +137,14 @@ def test_edit_form_offers_and_enforces_the_editable_fields(client, login_as, wai
     html = page(client, waiting.id)
     assert 'name="description"' in html
     assert 'id="edit-priority"' not in html
-    refused = client.post(f"/requests/{waiting.id}/edit", data={"version": "1", "priority": "5"})
+    refused = client.post(f"/requests/{waiting.id}/fields", data={"version": "1", "priority": "5"})
     assert refused.status_code == 403
     login_as(convener)
-    bad = client.post(f"/requests/{waiting.id}/edit", data={"version": "1", "priority": "high"})
+    bad = client.post(f"/requests/{waiting.id}/fields", data={"version": "1", "priority": "high"})
     assert bad.status_code == 422
     assert 'id="edit-priority-error">Priority is a whole number.' in bad.get_data(as_text=True)
     assert 'value="high"' in bad.get_data(as_text=True)
-    ok = client.post(f"/requests/{waiting.id}/edit", data={"version": "1", "priority": "900"})
+    ok = client.post(f"/requests/{waiting.id}/fields", data={"version": "1", "priority": "900"})
     assert ok.status_code == 302
     html = page(client, waiting.id)
     assert '<dd id="priority">900</dd>' in html
