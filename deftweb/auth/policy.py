@@ -280,6 +280,11 @@ def can_fill_container(user, container, name) -> bool:
     return container is not None and container.is_container and can_register_dataset(user, name)
 
 
+def can_delete_dataset(user, dataset, name) -> bool:
+    """Mark a dataset or container deleted (its name stays taken): whoever may register `name`."""
+    return dataset is not None and can_register_dataset(user, name)
+
+
 # --- Request and task tables: bulk actions ------------------------------------------------------
 # Each row is still checked by the task-action service or the review workflow; these only decide
 # whether the table offers a bulk bar at all.

@@ -71,6 +71,23 @@ def get_dataset(dataset_id: int):
     return dataset
 
 
+@blp.delete("/datasets/<int:dataset_id>")
+@blp.response(200, DatasetSchema)
+@blp.alt_response(404, description="No such dataset")
+@_documented_refusals
+@login_required
+def delete_dataset(dataset_id: int):
+    """Mark a dataset or container deleted (409 if deleted already); its name stays taken."""
+    dataset = dataset_views.get_dataset_or_404(dataset_id)
+    policy.require(policy.can_view_dataset(current_user, dataset))
+    try:
+        dataset_registry.delete_dataset(current_user, dataset)
+    except RegistrationError as error:
+        _refuse(error)
+    db.session.commit()
+    return dataset
+
+
 @blp.post("/datasets")
 @blp.arguments(RegisterArgsSchema)
 @blp.response(201, DatasetSchema)

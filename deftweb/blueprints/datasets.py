@@ -66,6 +66,21 @@ def fill(dataset_id: int):
     return redirect(url_for(".detail", dataset_id=dataset_id))
 
 
+@bp.post("/<int:dataset_id>/delete")
+@login_required
+def delete(dataset_id: int):
+    """Mark a dataset or container deleted; its name can never be registered again."""
+    dataset = dataset_views.get_dataset_or_404(dataset_id)
+    policy.require(policy.can_view_dataset(current_user, dataset))
+    try:
+        dataset_registry.delete_dataset(current_user, dataset)
+    except RegistrationError as error:  # refused before anything changed
+        return _detail_page(dataset, delete_error=error.message), error.status_code
+    db.session.commit()
+    flash(f"{dataset.name} is deleted; its name stays taken.", "success")
+    return redirect(url_for(".detail", dataset_id=dataset_id))
+
+
 @bp.route("/check", methods=["GET", "POST"])
 @login_required
 def check():
@@ -101,7 +116,7 @@ def register():
     return render_template("datasets/register.html", names="", results=results)
 
 
-def _detail_page(dataset, fill_error: str | None = None, fill_names: str = ""):
+def _detail_page(dataset, fill_names: str = "", **errors):
     contents, contents_count = dataset_views.contents_of(dataset.id)
     name = dataset_views.parsed_name(dataset)
     return render_template(
@@ -112,6 +127,7 @@ def _detail_page(dataset, fill_error: str | None = None, fill_names: str = ""):
         contents=contents,
         contents_count=contents_count,
         can_fill=policy.can_fill_container(current_user, dataset, name),
-        fill_error=fill_error,
+        can_delete=policy.can_delete_dataset(current_user, dataset, name),
         fill_names=fill_names,
+        **errors,
     )

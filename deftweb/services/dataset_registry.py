@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from deftweb.auth import policy
-from deftweb.models import Dataset, DatasetStatus, Task, User, db
+from deftweb.models import Dataset, DatasetStatus, Task, User, db, utcnow
 from deftweb.services import audit
 from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
 from deftweb.services.rucio_groups import working_group_of
@@ -38,8 +38,14 @@ class NotAllowed(RegistrationError):
     status_code = 403
 
 
-class AlreadyRegistered(RegistrationError):
+class Conflict(RegistrationError):
+    """The dataset's state forbids the change, or it changed since it was read."""
+
     status_code = 409
+
+
+class AlreadyRegistered(Conflict):
+    """The name is taken (registered, maybe deleted since): names are never reused."""
 
 
 @dataclass
@@ -149,6 +155,29 @@ def fill_container(actor: User, container: Dataset, names: list[str]) -> list[Da
     added = [m.name for m in members]
     audit.record(actor, container, "fill_container", datasets=added)
     return members
+
+
+def delete_dataset(actor: User, dataset: Dataset) -> Dataset:
+    """Mark a dataset or container deleted (compare-and-set on its status); the name stays taken."""
+    name = parse_name(dataset.name)
+    if not policy.can_delete_dataset(actor, dataset, name):
+        raise NotAllowed(refusal_reason(actor, name), "owner" if name.owner else "project")
+    was = dataset.status
+    if was == DatasetStatus.DELETED:
+        raise Conflict(f"{dataset.name} is already deleted", "status")
+    if was == DatasetStatus.PRODUCING:
+        raise Conflict(f"{dataset.name} is still being produced by its task", "status")
+    changed = db.session.execute(
+        sa.update(Dataset)
+        .where(Dataset.id == dataset.id, Dataset.status == was)
+        .values(status=DatasetStatus.DELETED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise Conflict(f"{dataset.name} changed meanwhile: reload it and try again", "status")
+    db.session.refresh(dataset)
+    audit.record(actor, dataset, "delete", name=dataset.name, status=was)
+    return dataset
 
 
 def _checked_lines(actor: User, lines: list[str]) -> list[LineResult]:

@@ -61,11 +61,16 @@ def test_registration_truth_table(make):
     people = _people(make)
     names = {label: parse(text) for label, text in NAMES.items()}
     assert set(names) == set(TRUTH)
+    dataset = make.dataset(NAMES["mc"])
     table = {
         (name, person): policy.can_register_dataset(user, names[name])
         for name in names
         for person, user in people.items()
     }
+    for (name, person), allowed in table.items():
+        deletes = policy.can_delete_dataset(people[person], dataset, names[name])
+        assert deletes == allowed, (name, person)
+        assert not policy.can_delete_dataset(people[person], None, names[name])
     expected = {key: key[1] in TRUTH[key[0]] for key in table}
     wrong = sorted(key for key in table if table[key] != expected[key])
     assert not wrong, f"policy differs from the truth table at {wrong}"

@@ -126,3 +126,19 @@ def test_a_list_is_registered_whole_or_not_at_all(client, manager):
 
 def test_registration_needs_a_signed_in_caller(client):
     assert client.post("/api/v1/datasets", json={"name": CONTAINER}).status_code == 401
+
+
+def test_delete_marks_deleted_and_the_name_stays_taken(client, manager):
+    created = client.post("/api/v1/datasets", json={"name": CONTAINER}).get_json()
+    deleted = client.delete(f"/api/v1/datasets/{created['id']}")
+    assert deleted.status_code == 200
+    assert deleted.get_json()["status"] == "deleted"
+    again = client.delete(f"/api/v1/datasets/{created['id']}")
+    assert again.status_code == 409
+    assert again.get_json()["errors"] == [
+        {"pointer": "/status", "detail": f"{CONTAINER} is already deleted"}
+    ]
+    reused = client.post("/api/v1/datasets", json={"name": CONTAINER})
+    assert reused.status_code == 409
+    assert "never reused" in reused.get_json()["detail"]
+    assert client.delete("/api/v1/datasets/999999").status_code == 404

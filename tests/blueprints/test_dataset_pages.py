@@ -218,3 +218,25 @@ def test_only_who_may_register_a_container_fills_it(client, make, login_as):
     assert "Add to container" not in text_of(client.get(f"/datasets/{container.id}"))
     response = client.post(f"/datasets/{container.id}/datasets", data={"names": DATASET})
     assert response.status_code == 403
+
+
+def test_deleting_from_the_page_keeps_the_name_taken(client, manager):
+    dataset = dataset_registry.register(manager, CONTAINER)
+    assert "Delete this container" in text_of(client.get(f"/datasets/{dataset.id}"))
+    assert client.post(f"/datasets/{dataset.id}/delete").status_code == 302
+    page = text_of(client.get(f"/datasets/{dataset.id}"))
+    assert '<span class="status status-deleted">deleted</span>' in page
+    assert "Delete this container" not in page
+    again = client.post(f"/datasets/{dataset.id}/delete")
+    assert again.status_code == 409
+    assert "is already deleted" in text_of(again)
+    reused = client.post("/datasets/register", data={"names": CONTAINER})
+    assert reused.status_code == 422
+    assert "names are never reused" in text_of(reused)
+
+
+def test_deleting_needs_the_right_to_the_name(client, make, login_as):
+    dataset = make.dataset(CONTAINER)
+    login_as(make.user(groups={"HIGG": "convener"}))
+    assert "Delete this" not in text_of(client.get(f"/datasets/{dataset.id}"))
+    assert client.post(f"/datasets/{dataset.id}/delete").status_code == 403

@@ -223,3 +223,38 @@ def test_a_list_must_hold_names_and_not_too_many(manager):
     too_many = [f"{CONTAINER}_tid{n:08d}_00" for n in range(1, registry.MAX_LINES + 2)]
     with pytest.raises(RegistrationError, match="at most 1,000 names"):
         registry.register_list(manager, too_many)
+
+
+def test_a_deleted_dataset_keeps_its_name_for_ever(manager):
+    dataset = registry.register(manager, CONTAINER)
+    assert registry.delete_dataset(manager, dataset).status == DatasetStatus.DELETED
+    assert [e.action for e in audit_of(dataset)] == ["register", "delete"]
+    assert audit_of(dataset)[1].detail == {"name": CONTAINER, "status": "registered"}
+    with pytest.raises(AlreadyRegistered, match="never reused"):
+        registry.register(manager, CONTAINER)
+    with pytest.raises(registry.Conflict, match="is already deleted"):
+        registry.delete_dataset(manager, dataset)
+
+
+def test_only_whoever_may_register_a_name_deletes_it(manager, make):
+    dataset = registry.register(manager, CONTAINER)
+    with pytest.raises(NotAllowed):
+        registry.delete_dataset(make.user(groups={"HIGG": "convener"}), dataset)
+    assert dataset.status == DatasetStatus.REGISTERED
+
+
+def test_a_dataset_being_produced_or_changed_meanwhile_is_not_deleted(manager):
+    producing = registry.register(manager, TID_1)
+    producing.status = DatasetStatus.PRODUCING
+    with pytest.raises(registry.Conflict, match="still being produced"):
+        registry.delete_dataset(manager, producing)
+    stale = registry.register(manager, TID_2)
+    db.session.execute(
+        sa.update(Dataset)
+        .where(Dataset.id == stale.id)
+        .values(status=DatasetStatus.COMPLETE)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(registry.Conflict, match="changed meanwhile"):
+        registry.delete_dataset(manager, stale)
+    assert [e.action for e in audit_of(stale)] == ["register"]
