@@ -11,11 +11,8 @@ import sqlalchemy as sa
 
 from deftweb.models import (
     Campaign,
-    Dataset,
-    DatasetStatus,
     GlobalRole,
     HistoryKind,
-    JediTask,
     Membership,
     MembershipRole,
     Project,
@@ -27,7 +24,6 @@ from deftweb.models import (
     Slice,
     Step,
     StepStatus,
-    Task,
     TaskStatus,
     User,
     UserRole,
@@ -36,7 +32,8 @@ from deftweb.models import (
     utcnow,
 )
 from deftweb.services.catalog_data import ensure_reference_data
-from deftweb.services.task_ids import allocate_task_ids
+from deftweb.services.jedi_sync import record_jedi_report, sync_jedi
+from deftweb.services.task_definition import define_tasks
 
 DEMO_TASKS = 5000
 
@@ -117,7 +114,8 @@ def load_demo_data(seed: int = 2013) -> dict[str, int]:
     users = _create_users()
     _create_templates(users)
     requests = _create_requests(rng, users)
-    task_count = _create_tasks(rng, [r for r in requests if r.status in WITH_TASKS])
+    with_tasks = [r for r in requests if r.status in WITH_TASKS]
+    task_count = _create_tasks(rng, with_tasks, users["demo-prodmgr"])
     db.session.flush()
     return {"users": len(users), "requests": len(requests), "tasks": task_count}
 
@@ -321,58 +319,44 @@ def _actor_for(step: str, request: Request, users: dict[str, User]) -> User:
     return users["demo-prodmgr"]
 
 
-def _create_tasks(rng: random.Random, requests: list[Request]) -> int:
-    """Define the task chains of the requests that have work, DEMO_TASKS tasks in all."""
-    ids = iter(allocate_task_ids(DEMO_TASKS))
+def _create_tasks(rng: random.Random, requests: list[Request], manager: User) -> int:
+    """Define the requests' tasks as production does, DEMO_TASKS in all, then play JEDI: report
+    a status and counters for each task into the hand-off table and sync them in."""
     made = 0
     for request in requests:
-        for piece in request.slices:
-            parent = None
-            for step in piece.steps:
-                if made == DEMO_TASKS:
-                    return made
-                parent = _add_task(rng, request, piece, step, next(ids), parent)
-                made += 1
+        _approve_steps_up_to(request, DEMO_TASKS - made)
+        ids = define_tasks(request, manager) if made < DEMO_TASKS else []
+        if request.error:
+            raise RuntimeError(f"demo request {request.id}: {request.error}")
+        record_jedi_report([_jedi_report(rng, request, task_id) for task_id in ids])
+        made += len(ids)
+    sync_jedi()
     return made
 
 
-def _add_task(rng, request: Request, piece: Slice, step: Step, task_id: int, parent: Task | None):
-    project = request.project.name
-    tags = "_".join(s.ami_tag for s in piece.steps[: step.ordinal + 1])
-    name = f"{project}.{piece.dsid}.{piece.brief}.{_prod_step(step.step_name)}.{tags}"
+def _approve_steps_up_to(request: Request, budget: int) -> None:
+    """Leave approved only the first `budget` steps (slice by slice), so the demo stays its size."""
+    for piece in request.slices:
+        for step in piece.steps:
+            approved = budget > 0
+            step.status = StepStatus.APPROVED if approved else StepStatus.NOT_CHECKED
+            budget -= approved
+    db.session.flush()
+
+
+def _jedi_report(rng: random.Random, request: Request, task_id: int) -> dict:
     status = _task_status(rng, request.status)
-    task = Task(
-        id=task_id,
-        request_id=request.id,
-        slice_id=piece.id,
-        step_id=step.id,
-        parent_id=parent.id if parent else None,
-        chain_id=parent.chain_id if parent else task_id,
-        name=name,
-        project=project,
-        username=request.manager.username,
-        working_group=f"{request.provenance}_{request.working_group.code}",
-        campaign=f"{request.campaign.name}:{request.subcampaign.name}",
-        step_name=step.step_name,
-        ami_tag=step.ami_tag,
-        output_formats=step.output_formats,
-        status=status,
-        priority=request.priority,
-        total_events=piece.events or 0,
-        processed_events=(piece.events or 0) if status == TaskStatus.DONE else 0,
-        total_jobs=100,
-        done_jobs=100 if status == TaskStatus.DONE else rng.randint(0, 99),
-        submitted_at=request.updated_at,
-    )
-    db.session.add(task)
-    db.session.add(_handoff_row(task, request, piece, step))
-    for data_type in step.output_formats.split("."):
-        db.session.add(_output_dataset(task, data_type))
-    return task
-
-
-def _prod_step(step_name: str) -> str:
-    return {"Evgen": "evgen", "Simul": "simul", "Reco": "recon", "Deriv": "deriv"}[step_name]
+    events = rng.choice((10_000, 50_000, 100_000, 1_000_000))
+    done = status == TaskStatus.DONE
+    return {
+        "task_id": task_id,
+        "status": status,
+        "total_events": events,
+        "processed_events": events if done else rng.randint(0, events),
+        "total_jobs": 100,
+        "done_jobs": 100 if done else rng.randint(0, 99),
+        "failed_jobs": 0 if done else rng.randint(0, 5),
+    }
 
 
 def _task_status(rng: random.Random, request_status: str) -> str:
@@ -388,50 +372,4 @@ def _task_status(rng: random.Random, request_status: str) -> str:
             TaskStatus.DONE,
             TaskStatus.FAILED,
         )
-    )
-
-
-def _handoff_row(task: Task, request: Request, piece: Slice, step: Step) -> JediTask:
-    return JediTask(
-        task=task,
-        status=task.status,
-        parent_tid=task.parent_id,
-        chain_tid=task.chain_id,
-        name=task.name,
-        username=task.username,
-        priority=task.priority,
-        parameters={
-            "taskName": task.name,
-            "userName": task.username,
-            "vo": "atlas",
-            "workingGroup": task.working_group,
-            "prodSourceLabel": "managed",
-            "taskType": "prod",
-            "processingType": _prod_step(step.step_name),
-            "campaign": task.campaign,
-            "reqID": request.id,
-            "taskPriority": task.priority,
-            "transPath": step.task_config.get("transPath", ""),
-            "transUses": "Atlas-24.0",
-            "transHome": "AthGeneration-24.0.20",
-            "nEventsPerJob": step.task_config.get("nEventsPerJob", 500),
-            "nEvents": piece.events,
-            "maxAttempt": 5,
-        },
-    )
-
-
-def _output_dataset(task: Task, data_type: str) -> Dataset:
-    project, number, brief, prod_step, version = task.name.split(".")
-    name = f"{project}.{number}.{brief}.{prod_step}.{data_type}.{version}_tid{task.id:08d}_00"
-    return Dataset(
-        name=name,
-        scope=project,
-        project=project,
-        data_type=data_type,
-        kind="data" if project.startswith("data") else "mc",
-        task=task,
-        status=DatasetStatus.COMPLETE if task.status == "done" else DatasetStatus.PRODUCING,
-        events=task.processed_events,
-        files=task.done_jobs,
     )

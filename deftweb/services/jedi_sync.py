@@ -55,21 +55,29 @@ def record_jedi_report(reports: list[dict]) -> list[int]:
 
     Returns the task ids that have no hand-off row (nothing is written for them).
     """
+    handoff = JediTask.__table__
+    asked = {r["task_id"] for r in reports}
     known = set(
-        db.session.scalars(
-            sa.select(JediTask.task_id).where(JediTask.task_id.in_([r["task_id"] for r in reports]))
-        )
+        db.session.scalars(sa.select(handoff.c.task_id).where(handoff.c.task_id.in_(asked)))
     )
     now = utcnow()
+    by_fields: dict[tuple, list[dict]] = {}
     for report in reports:
         if report["task_id"] in known:
-            values = {k: v for k, v in report.items() if k in ("status", *COUNTERS)}
-            db.session.execute(
-                sa.update(JediTask.__table__)
-                .where(JediTask.__table__.c.task_id == report["task_id"])
-                .values(jedi_updated_at=now, **values)
-            )
-    return sorted({r["task_id"] for r in reports} - known)
+            fields = tuple(sorted(k for k in report if k in ("status", *COUNTERS)))
+            by_fields.setdefault(fields, []).append(report)
+    for fields, rows in by_fields.items():
+        # One executemany per set of reported fields: JEDI reports thousands at a time.
+        statement = (
+            sa.update(handoff)
+            .where(handoff.c.task_id == sa.bindparam("report_task_id"))
+            .values(jedi_updated_at=now, **{f: sa.bindparam(f"report_{f}") for f in fields})
+        )
+        params = [
+            {"report_task_id": r["task_id"], **{f"report_{f}": r[f] for f in fields}} for r in rows
+        ]
+        db.session.execute(statement, params)
+    return sorted(asked - known)
 
 
 def sync_jedi(batch_size: int = BATCH_SIZE) -> SyncResult:
@@ -115,19 +123,22 @@ def _copy(rows: list) -> set[int]:
     """Copy a batch of hand-off rows into their tasks; return the requests they belong to."""
     tasks = Task.__table__
     now = utcnow()
-    for row in rows:
-        status = JEDI_ONLY_STATUSES.get(row.status, row.status)
-        values = {name: getattr(row, name) for name in COUNTERS}
-        values.update(status=status, updated_at=now)
-        if status in STARTED_STATUSES:
-            values["started_at"] = sa.func.coalesce(tasks.c.started_at, row.jedi_updated_at)
-        if status in ENDED_TASK_STATUSES:
-            values["ended_at"] = sa.func.coalesce(tasks.c.ended_at, row.jedi_updated_at)
-        db.session.execute(
-            sa.update(tasks)
-            .where(tasks.c.id == row.task_id, tasks.c.status != TaskStatus.OBSOLETE)
-            .values(**values)
+    statement = (
+        sa.update(tasks)
+        .where(tasks.c.id == sa.bindparam("copy_id"), tasks.c.status != TaskStatus.OBSOLETE)
+        .values(
+            status=sa.bindparam("copy_status"),
+            updated_at=now,
+            started_at=sa.func.coalesce(
+                tasks.c.started_at, sa.bindparam("copy_started", type_=tasks.c.started_at.type)
+            ),
+            ended_at=sa.func.coalesce(
+                tasks.c.ended_at, sa.bindparam("copy_ended", type_=tasks.c.ended_at.type)
+            ),
+            **{name: sa.bindparam(f"copy_{name}") for name in COUNTERS},
         )
+    )
+    db.session.execute(statement, [_copied_values(row) for row in rows])
     handoff = JediTask.__table__
     ids = [row.task_id for row in rows]
     # The copy is as new as what JEDI wrote: a later write (even with a skewed clock) shows.
@@ -136,9 +147,19 @@ def _copy(rows: list) -> set[int]:
         .where(handoff.c.task_id.in_(ids))
         .values(synced_at=handoff.c.jedi_updated_at)
     )
-    return set(
-        db.session.scalars(sa.select(tasks.c.request_id).where(tasks.c.id.in_(ids)).distinct())
-    ) - {None}
+    found = db.session.scalars(sa.select(tasks.c.request_id).where(tasks.c.id.in_(ids)).distinct())
+    return set(found) - {None}
+
+
+def _copied_values(row) -> dict:
+    status = JEDI_ONLY_STATUSES.get(row.status, row.status)
+    return {
+        "copy_id": row.task_id,
+        "copy_status": status,
+        "copy_started": row.jedi_updated_at if status in STARTED_STATUSES else None,
+        "copy_ended": row.jedi_updated_at if status in ENDED_TASK_STATUSES else None,
+        **{f"copy_{name}": getattr(row, name) for name in COUNTERS},
+    }
 
 
 def request_outcome(statuses: dict[str, int]) -> str | None:

@@ -26,8 +26,13 @@ from deftweb.models import (
 )
 from deftweb.models.datasets import container_contents
 from deftweb.services import nomenclature
+from deftweb.services.bulk_rows import ids_by_name, insert_rows
+from deftweb.services.jedi_sync import COUNTERS
+from deftweb.services.task_generator import bulk_insert_tasks
 from deftweb.services.task_ids import allocate_task_ids
 from deftweb.services.task_parameters import (
+    PROD_SOURCE_LABEL,
+    VO,
     Origin,
     StepError,
     TaskInput,
@@ -39,9 +44,6 @@ from deftweb.services.task_parameters import (
     task_priority,
     ticket_of,
 )
-
-#: Names per IN (...) query when looking up existing containers.
-LOOKUP_CHUNK = 500
 
 
 class TaskDefinitionError(Exception):
@@ -243,10 +245,16 @@ def _task_row(context, request, piece, step, task_id, name, priority) -> dict:
         "step_name": step.step_name,
         "ami_tag": step.ami_tag,
         "output_formats": step.output_formats,
-        "status": TaskStatus.WAITING,
+        "status": TaskStatus.WAITING.value,
         "priority": priority,
         "total_events": piece.events or 0,
+        "processed_events": 0,
+        "total_jobs": 0,
+        "done_jobs": 0,
+        "failed_jobs": 0,
         "submitted_at": now,
+        "started_at": None,
+        "ended_at": None,
         "updated_at": now,
     }
 
@@ -254,14 +262,19 @@ def _task_row(context, request, piece, step, task_id, name, priority) -> dict:
 def _handoff_row(task: dict, params: dict) -> dict:
     return {
         "task_id": task["id"],
-        "status": TaskStatus.WAITING,
+        "status": TaskStatus.WAITING.value,
         "parent_tid": task["parent_id"],
         "chain_tid": task["chain_id"],
         "name": task["name"],
         "username": task["username"],
         "priority": task["priority"],
+        "vo": VO,
+        "prod_source_label": PROD_SOURCE_LABEL,
         "parameters": params,
+        **dict.fromkeys(COUNTERS, 0),
         "created_at": task["submitted_at"],
+        "jedi_updated_at": None,
+        "synced_at": None,
     }
 
 
@@ -275,7 +288,9 @@ def _dataset_row(name: str, task: dict) -> dict:
         "kind": "data" if project.startswith("data") else "mc",
         "is_container": False,
         "task_id": task["id"],
-        "status": DatasetStatus.REGISTERED,
+        "status": DatasetStatus.REGISTERED.value,
+        "events": 0,
+        "files": 0,
         "created_at": task["submitted_at"],
         "updated_at": task["submitted_at"],
     }
@@ -285,8 +300,8 @@ def _insert(plan: _Plan, actor) -> None:
     """Write the plan in one savepoint: a database refusal undoes every row of it."""
     try:
         with db.session.begin_nested():
-            db.session.execute(sa.insert(Task.__table__), plan.tasks)
-            db.session.execute(sa.insert(JediTask.__table__), plan.handoffs)
+            bulk_insert_tasks(plan.tasks)
+            insert_rows(JediTask.__table__, plan.handoffs)
             _insert_datasets(plan.datasets, actor)
     except sa.exc.IntegrityError as error:
         raise TaskDefinitionError(f"the database refused the new tasks: {error.orig}") from error
@@ -296,42 +311,28 @@ def _insert_datasets(rows: list[dict], actor) -> None:
     """Register the output datasets and put each into its container (made when missing)."""
     table = Dataset.__table__
     creator = actor.id if actor else None
+    samples: dict[str, dict] = {}
+    containers: dict[str, str] = {}
     for row in rows:
         row["created_by_id"] = creator
-    made = db.session.execute(sa.insert(table).returning(table.c.id, table.c.name), rows)
-    dataset_ids = {name: id_ for id_, name in made}
-    samples = {}
-    for row in rows:
         # The name was composed (and checked) by the nomenclature module with this very suffix.
-        row["container"] = row["name"].removesuffix(f"_tid{row['task_id']:08d}_00")
-        samples.setdefault(row["container"], row)
-    containers = _ensure_containers(samples, creator)
-    db.session.execute(
-        sa.insert(container_contents),
+        container = row["name"].removesuffix(f"_tid{row['task_id']:08d}_00")
+        containers[row["name"]] = container
+        samples.setdefault(container, row)
+    insert_rows(table, rows)
+    known = ids_by_name(table, sorted(samples))
+    missing = [
+        samples[name] | {"name": name, "is_container": True, "task_id": None}
+        for name in sorted(samples)
+        if name not in known
+    ]
+    insert_rows(table, missing)
+    known.update(ids_by_name(table, [row["name"] for row in missing]))
+    dataset_ids = ids_by_name(table, [row["name"] for row in rows])
+    insert_rows(
+        container_contents,
         [
-            {"container_id": containers[row["container"]], "dataset_id": dataset_ids[row["name"]]}
-            for row in rows
+            {"container_id": known[container], "dataset_id": dataset_ids[name]}
+            for name, container in containers.items()
         ],
     )
-
-
-def _ensure_containers(samples: dict[str, dict], creator) -> dict[str, int]:
-    """Container name -> id, registering the containers not known yet (like their first dataset)."""
-    table = Dataset.__table__
-    found: dict[str, int] = {}
-    ordered = sorted(samples)
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
-        chunk = ordered[start : start + LOOKUP_CHUNK]
-        query = sa.select(table.c.name, table.c.id).where(table.c.name.in_(chunk))
-        found.update(dict(db.session.execute(query).all()))
-    columns = {column.name for column in table.columns}
-    missing = [
-        {key: value for key, value in samples[name].items() if key in columns}
-        | {"name": name, "is_container": True, "task_id": None, "created_by_id": creator}
-        for name in ordered
-        if name not in found
-    ]
-    if missing:
-        made = db.session.execute(sa.insert(table).returning(table.c.name, table.c.id), missing)
-        found.update(dict(made.all()))
-    return found

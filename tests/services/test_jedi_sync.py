@@ -130,3 +130,14 @@ def test_sync_works_in_batches(make):
     for task in tasks:
         jedi_writes(task, "ready")
     assert sync_jedi(batch_size=2).tasks == 5
+
+
+def test_times_are_stored_as_utc_like_every_timestamp(make):
+    task = handoff_task(make, status="waiting")
+    jedi_writes(task, "done")
+    sync_jedi()
+    db.session.expire_all()
+    stored = db.session.get(type(task), task.id)
+    assert stored.ended_at.tzinfo is not None
+    assert stored.started_at is None
+    assert abs(stored.ended_at - utcnow()) < timedelta(minutes=1)

@@ -15,6 +15,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.services.task_definition import define_tasks
+from deftweb.services.task_ids import allocate_task_ids
 
 #: The parameters DEFT sends JEDI (reference section 4.1) that every task carries.
 IDENTITY_KEYS = {
@@ -250,3 +251,16 @@ def test_hidden_slices_get_no_tasks(make):
     assert len(define_tasks(request, manager)) == 2
     assert {t.slice_id for t in tasks_of(request)} == {request.slices[0].id}
     assert isinstance(request.slices[0], Slice)
+
+
+def test_a_database_refusal_leaves_nothing_either(make):
+    request, manager = approved_request(make)
+    next_id = allocate_task_ids(1)[0] + 1
+    taken = f"mc23_13p6TeV.601229.PhPy8EG_ttbar.evgen.EVNT.e8514_tid{next_id:08d}_00"
+    db.session.add(Dataset(name=taken, scope="mc23_13p6TeV", kind="mc"))
+    db.session.flush()
+    assert define_tasks(request, manager) == []
+    assert "the database refused the new tasks" in request.error
+    assert tasks_of(request) == []
+    assert db.session.get(JediTask, next_id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 1
