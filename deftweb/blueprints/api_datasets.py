@@ -32,6 +32,20 @@ def _documented_refusals(view):
     return view
 
 
+def _load(dataset_id: int):
+    dataset = dataset_views.get_dataset_or_404(dataset_id)
+    policy.require(policy.can_view_dataset(current_user, dataset))
+    return dataset
+
+
+def _apply(change, *args, pointer: str = ""):
+    """Run a registry change as the caller; a refusal becomes its problem detail."""
+    try:
+        return change(current_user, *args)
+    except RegistrationError as error:
+        _refuse(error, pointer)
+
+
 def _refuse(error: RegistrationError, pointer: str = ""):
     pointer = pointer or f"/{error.field}"
     abort(
@@ -66,9 +80,7 @@ def parse_name(args):
 @login_required
 def get_dataset(dataset_id: int):
     """One registered dataset or container, with its datasets or containers."""
-    dataset = dataset_views.get_dataset_or_404(dataset_id)
-    policy.require(policy.can_view_dataset(current_user, dataset))
-    return dataset
+    return _load(dataset_id)
 
 
 @blp.delete("/datasets/<int:dataset_id>")
@@ -78,12 +90,7 @@ def get_dataset(dataset_id: int):
 @login_required
 def delete_dataset(dataset_id: int):
     """Mark a dataset or container deleted (409 if deleted already); its name stays taken."""
-    dataset = dataset_views.get_dataset_or_404(dataset_id)
-    policy.require(policy.can_view_dataset(current_user, dataset))
-    try:
-        dataset_registry.delete_dataset(current_user, dataset)
-    except RegistrationError as error:
-        _refuse(error)
+    dataset = _apply(dataset_registry.delete_dataset, _load(dataset_id))
     db.session.commit()
     return dataset
 
@@ -95,10 +102,7 @@ def delete_dataset(dataset_id: int):
 @login_required
 def post_dataset(args):
     """Register a dataset or container; a container may list its (registered) datasets."""
-    try:
-        dataset = dataset_registry.register(current_user, args["name"], args["datasets"])
-    except RegistrationError as error:
-        _refuse(error)
+    dataset = _apply(dataset_registry.register, args["name"], args["datasets"])
     db.session.commit()
     return dataset
 
@@ -110,10 +114,7 @@ def post_dataset(args):
 @login_required
 def post_datasets(args):
     """Register a list of names, all or none; a refusal points at each failing `/names/<i>`."""
-    try:
-        results = dataset_registry.register_list(current_user, args["names"])
-    except RegistrationError as error:
-        _refuse(error, "/names")
+    results = _apply(dataset_registry.register_list, args["names"], pointer="/names")
     failed = [r for r in results if not r.ok]
     if failed:
         errors = [{"pointer": f"/names/{r.number - 1}", "detail": r.error.message} for r in failed]

@@ -145,6 +145,8 @@ def fill_container(actor: User, container: Dataset, names: list[str]) -> list[Da
     """Put registered datasets in a container; all of them or none, each agreeing with it."""
     if not container.is_container:
         raise RegistrationError(f"{container.name} is a dataset, not a container", "container")
+    if container.status == DatasetStatus.DELETED:
+        raise Conflict(f"{container.name} is deleted", "container")
     container_name = parse(container.name)
     if not policy.can_fill_container(actor, container, container_name):
         raise NotAllowed(refusal_reason(actor, container_name), "container")

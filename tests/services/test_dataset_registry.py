@@ -177,6 +177,10 @@ def test_deleted_datasets_do_not_go_into_containers(manager, make):
     make.dataset(TID_1, status=DatasetStatus.DELETED)
     with pytest.raises(RegistrationError, match="is deleted"):
         registry.fill_container(manager, container, [TID_1])
+    registry.register(manager, TID_2)
+    registry.delete_dataset(manager, container)
+    with pytest.raises(registry.Conflict, match=f"{CONTAINER} is deleted"):
+        registry.fill_container(manager, container, [TID_2])
 
 
 def test_only_those_who_may_register_a_container_fill_it(manager, make):
