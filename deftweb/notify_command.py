@@ -3,6 +3,7 @@
 import time
 
 import click
+from flask.cli import with_appcontext
 
 from deftweb.database import begin_write
 from deftweb.models import db, utcnow
@@ -20,6 +21,7 @@ from deftweb.services.notification_sender import (
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between loop rounds.")
 @click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1))
 @click.option("--digests-now", is_flag=True, help="Send every pending digest now (daily cron).")
+@with_appcontext
 def send_notifications_command(loop: bool, interval: float, batch: int, digests_now: bool):
     """Send due outbox e-mails; several senders may run at once (each row goes out once)."""
     while True:

@@ -26,6 +26,11 @@ EDIT_FORM_FIELDS = {
 }
 
 
+def wants_fragment() -> bool:
+    """An htmx call from one of our forms; boosted navigation (a link, a redirect) wants pages."""
+    return is_htmx() and not request.headers.get("HX-Boosted")
+
+
 @bp.app_template_filter("linkify")
 def linkify(text: str) -> Markup:
     """Plain text, escaped, with its http(s) links made clickable."""
@@ -65,7 +70,7 @@ def page_context(production_request) -> dict:
 def render_request_page(production_request, status: int = 200, **overrides):
     """The request page, or for htmx the parts a change can affect (swapped in place)."""
     context = page_context(production_request) | overrides
-    template = "requests/_changed.html" if is_htmx() else "requests/detail.html"
+    template = "requests/_changed.html" if wants_fragment() else "requests/detail.html"
     return make_response(render_template(template, **context), status)
 
 
@@ -79,7 +84,7 @@ def _after_change(request_id: int, message: str):
     """Commit, then answer with the fresh page (htmx) or redirect to it (plain form)."""
     db.session.commit()
     flash(message, "success")
-    if is_htmx():
+    if wants_fragment():
         return render_request_page(request_views.get_request_or_404(request_id))
     return redirect(url_for("requests.detail", request_id=request_id))
 
@@ -181,7 +186,7 @@ def queue():
         "results": {},
         "limit": review_views.QUEUE_LIMIT,
     }
-    template = "review/_rows.html" if is_htmx() else "review/queue.html"
+    template = "review/_rows.html" if wants_fragment() else "review/queue.html"
     return render_template(template, **context)
 
 
@@ -205,7 +210,7 @@ def bulk():
     db.session.commit()
     done = sum(1 for ok, _ in results.values() if ok)
     summary = {"approve": "approved", "hold": "put on hold", "reject": "rejected"}[action]
-    if not is_htmx():
+    if not wants_fragment():
         flash(f"{done} of {len(results)} requests {summary}.", "success" if done else "warning")
         return redirect(url_for("review.queue"))
     rows = [review_views.get_for_change(request_id) for request_id in results]

@@ -102,3 +102,17 @@ def dev_login(page):
         return page
 
     return login
+
+
+@pytest.fixture
+def live_mail(live_app):
+    """A real SMTP server on loopback (aiosmtpd); the live app's outbox sender delivers to it."""
+    from tests.mail import smtp_server
+
+    saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT")}
+    with smtp_server() as (catcher, port):
+        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+        try:
+            yield catcher
+        finally:
+            live_app.config.update(saved)
