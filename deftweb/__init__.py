@@ -132,6 +132,7 @@ def _register_review_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from deftweb.auth import sessions
+    from deftweb.auth.gate import require_sign_in
 
     sessions.init_login_manager(login_manager)
 
@@ -139,6 +140,8 @@ def _register_request_hooks(app: Flask) -> None:
     def _write_lock_for_unsafe_methods():
         if request.method not in SAFE_METHODS:
             begin_write()
+
+    app.before_request(require_sign_in)  # after the write lock: it loads the user
 
     app.after_request(flash_to_htmx)
 
