@@ -339,7 +339,7 @@ def _approve_steps_up_to(request: Request, budget: int) -> None:
     for piece in request.slices:
         for step in piece.steps:
             approved = budget > 0
-            step.status = StepStatus.APPROVED if approved else StepStatus.NOT_CHECKED
+            step.status = StepStatus.APPROVED if approved else StepStatus.WAITING
             budget -= approved
     db.session.flush()
 

@@ -45,6 +45,10 @@ from deftweb.services.task_parameters import (
     ticket_of,
 )
 
+#: Production approval approves every step nobody held back: NotChecked steps are defined (and
+#: become Approved) like Approved ones; Waiting steps wait, Skipped ones are skipped (prodtask).
+TO_DEFINE = (StepStatus.APPROVED, StepStatus.NOT_CHECKED)
+
 
 class TaskDefinitionError(Exception):
     """Why a request's tasks could not be defined; it ends up in `Request.error`."""
@@ -75,7 +79,7 @@ class _Plan:
 
 
 def define_tasks(request: Request, actor) -> list[int]:
-    """Define a task for every approved step that has none yet; return the new task ids.
+    """Define a task for every approved (or not held back) step that has none yet; return the ids.
 
     All or nothing: on failure no task or dataset is written, `request.error` names the slice and
     step that failed, and the answer is an empty list (the approval itself stands, as in prodtask,
@@ -111,7 +115,7 @@ def _define(request: Request, actor) -> list[int]:
         for piece in slices
         if not piece.is_hidden
         for step in piece.steps
-        if step.status == StepStatus.APPROVED and step.id not in existing
+        if step.status in TO_DEFINE and step.id not in existing
     ]
     if not todo:
         raise TaskDefinitionError("no approved step is waiting for a task: approve steps first")
@@ -123,6 +127,8 @@ def _define(request: Request, actor) -> list[int]:
         if not piece.is_hidden:
             _plan_slice(plan, context, request, piece, new_ids, existing)
     _insert(plan, actor)
+    for step in todo:
+        step.status = StepStatus.APPROVED
     return ids
 
 

@@ -61,6 +61,25 @@ def tasks_of(request):
     )
 
 
+def test_steps_nobody_held_back_are_approved_by_definition(make):
+    request, manager = approved_request(make)
+    evgen, simul = request.slices[0].steps
+    evgen.status, simul.status = StepStatus.NOT_CHECKED, StepStatus.WAITING
+    db.session.flush()
+    (evgen_id,) = define_tasks(request, manager)
+    assert (evgen.status, simul.status) == (StepStatus.APPROVED, StepStatus.WAITING)
+    assert db.session.get(Task, evgen_id).step_id == evgen.id
+
+
+def test_a_failed_definition_approves_no_step(make):
+    request, manager = approved_request(make)
+    evgen, simul = request.slices[0].steps
+    evgen.status, simul.ami_tag = StepStatus.NOT_CHECKED, "bad"
+    db.session.flush()
+    assert define_tasks(request, manager) == []
+    assert evgen.status == StepStatus.NOT_CHECKED
+
+
 def test_every_approved_step_becomes_a_named_linked_task(make):
     request, manager = approved_request(make, slices=2)
     ids = define_tasks(request, manager)
@@ -195,7 +214,7 @@ def test_skipped_and_unapproved_steps(make):
 def test_second_approval_defines_only_new_steps_and_links_them(make):
     request, manager = approved_request(make)
     simul = request.slices[0].steps[1]
-    simul.status = StepStatus.NOT_CHECKED
+    simul.status = StepStatus.WAITING
     db.session.flush()
     (evgen_id,) = define_tasks(request, manager)
     simul.status = StepStatus.APPROVED
