@@ -179,3 +179,29 @@ def test_unix_socket_peer_is_trusted_only_when_listed(app, jdoe, monkeypatch):
     monkeypatch.setitem(app.config, "TRUSTED_PROXIES", ["unix"])
     assert get(app, "/api/v1/me", cert_headers(), peer="").status_code == 200
     assert get(app, "/api/v1/me", cert_headers(), peer=PROXY).status_code == 401
+
+
+@pytest.fixture
+def app_behind_one_proxy(database_url):
+    from deftweb import create_app
+    from deftweb.models import db
+    from tests.conftest import app_settings
+
+    behind = create_app(
+        test_config=app_settings(database_url, PROXY_FIX_COUNT=1, TRUSTED_PROXIES=[PROXY])
+    )
+    yield behind
+    with behind.app_context():
+        db.engine.dispose()
+
+
+def test_proxy_fix_never_lets_x_forwarded_for_stand_in_for_the_proxy(app_behind_one_proxy, jdoe):
+    forged = {**cert_headers(), "X-Forwarded-For": PROXY}
+    assert get(app_behind_one_proxy, "/api/v1/me", forged, peer="192.0.2.7").status_code == 401
+    proxied = {**cert_headers(), "X-Forwarded-For": "192.0.2.7"}
+    assert get(app_behind_one_proxy, "/api/v1/me", proxied, peer=PROXY).status_code == 200
+
+
+def test_x_forwarded_for_is_ignored_without_a_proxy_count(certificates_on, jdoe):
+    forged = {**cert_headers(), "X-Forwarded-For": PROXY}
+    assert get(certificates_on, "/api/v1/me", forged, peer="192.0.2.7").status_code == 401
