@@ -26,6 +26,11 @@ EDIT_FORM_FIELDS = {
 }
 
 
+@bp.app_context_processor
+def _review_navigation():
+    return {"show_review_queue": lambda: policy.can_use_review_queue(current_user)}
+
+
 def wants_fragment() -> bool:
     """An htmx call from one of our forms; boosted navigation (a link, a redirect) wants pages."""
     return is_htmx() and not request.headers.get("HX-Boosted")

@@ -5,8 +5,6 @@ bumps the version, plus a `RequestHistory` row and the watchers' outbox rows, al
 transaction. A caller holding an old version gets `StaleRequest` (409) saying what happened since.
 """
 
-import importlib.util
-import logging
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -16,8 +14,6 @@ from deftweb.auth import policy
 from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, User, db, utcnow
 from deftweb.services import notifications
 from deftweb.services.transitions import find_transition, transitions_from
-
-log = logging.getLogger(__name__)
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -47,12 +43,10 @@ class InvalidChange(WorkflowError):
 
 def define_tasks_on_approval(request: Request, actor: User) -> None:
     """Production approval defines the request's tasks; once it has some, work starts."""
-    if importlib.util.find_spec("deftweb.services.task_definition") is None:
-        log.warning("request %s approved, but task definition is not installed yet", request.id)
-        return
-    from deftweb.services import task_definition
+    # Imported here: task definition's own imports lead back to this module.
+    from deftweb.services.task_definition import define_tasks
 
-    task_ids = task_definition.define_tasks(request, actor)
+    task_ids = define_tasks(request, actor)
     if task_ids:
         comment = f"{len(task_ids)} task(s) defined."
         transition(request, RequestStatus.WORKING, actor, request.version, comment)
@@ -81,6 +75,19 @@ def transition(
     entry = _record(request, actor, HistoryKind.TRANSITION, comment, source, to_status)
     for hook in ON_STATUS.get(to_status, ()):
         hook(request, actor)
+    return entry
+
+
+def automatic_transition(request: Request, to_status: str, comment: str) -> RequestHistory:
+    """A move decided by facts (JEDI's task statuses), not by a person: the table and the
+    compare-and-set apply, the role gate does not, and the history names no actor."""
+    if find_transition(request.status, to_status) is None:
+        raise InvalidChange(no_move_message(request, to_status), pointer="/to")
+    source = request.status
+    _compare_and_set(request, request.version, to_status, status=to_status)
+    entry = _record(request, None, HistoryKind.TRANSITION, comment, source, to_status)
+    for hook in ON_STATUS.get(to_status, ()):
+        hook(request, None)
     return entry
 
 

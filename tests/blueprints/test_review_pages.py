@@ -222,3 +222,10 @@ def test_bulk_reject_needs_a_comment_per_request(client, login_as, queue_cast, c
     )
     assert workflow_done.status_code == 302
     assert c["higg_group"].status == S.REJECTED
+
+
+def test_navigation_offers_the_queue_to_reviewers_only(client, login_as, waiting, convener):
+    login_as(convener)
+    assert ">Review queue</a>" in page(client, waiting.id)
+    login_as(waiting.requester)
+    assert ">Review queue</a>" not in page(client, waiting.id)

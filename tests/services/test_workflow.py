@@ -205,8 +205,7 @@ def test_comment_needs_text_and_tells_watchers_without_bumping_version(cast):
 
 
 def test_approval_defines_tasks_when_task_definition_is_installed(make):
-    """The real hook: production approval produces the request's tasks."""
-    pytest.importorskip("deftweb.services.task_definition")
+    """The real hook: production approval produces the request's tasks, and work starts."""
     manager = make.user(roles=(GlobalRole.PRODUCTION_MANAGER,))
     request = make.request(status=S.REGISTERED, slices=2)
     for piece in request.slices:
@@ -218,3 +217,15 @@ def test_approval_defines_tasks_when_task_definition_is_installed(make):
     assert [h.to_status for h in history(request)] == [S.APPROVED, S.WORKING]
     assert history(request)[-1].comment == "4 task(s) defined."
     assert (request.status, request.version) == (S.WORKING, 3)
+
+
+def test_automatic_transition_follows_the_table_without_an_actor(cast):
+    request, requester, _, _ = cast
+    with pytest.raises(InvalidChange):
+        workflow.automatic_transition(request, S.DONE, "all tasks done")
+    request.status = S.WORKING
+    db.session.flush()
+    entry = workflow.automatic_transition(request, S.DONE, "all tasks done")
+    assert (entry.actor, entry.from_status, entry.to_status) == (None, S.WORKING, S.DONE)
+    assert request.version == 2
+    assert "deftweb moved request" in outbox(request)[-1].body
