@@ -5,6 +5,7 @@ from flask_login import AnonymousUserMixin
 
 from deftweb.auth import policy
 from deftweb.models import GlobalRole, RequestStatus
+from deftweb.services.api_tokens import create_token
 
 PEOPLE = {
     "anonymous": None,
@@ -19,57 +20,38 @@ PEOPLE = {
     "admin": {"roles": (GlobalRole.ADMIN,)},
 }
 
+#: Everyone signed in and active (not anonymous, not None, not disabled).
+EVERY_ACTIVE_USER = frozenset(
+    {
+        "nobody",
+        "higg-member",
+        "higg-convener",
+        "susy-convener",
+        "mc-coordinator",
+        "prod-manager",
+        "admin",
+        "requester",
+    }
+)
+
 #: predicate name -> the people for whom it is true; everyone else is denied.
 TRUTH = {
-    "view_request": {
-        "nobody",
-        "higg-member",
-        "higg-convener",
-        "susy-convener",
-        "mc-coordinator",
-        "prod-manager",
-        "admin",
-        "requester",
-    },
-    "view_task": {
-        "nobody",
-        "higg-member",
-        "higg-convener",
-        "susy-convener",
-        "mc-coordinator",
-        "prod-manager",
-        "admin",
-        "requester",
-    },
-    "view_dataset": {
-        "nobody",
-        "higg-member",
-        "higg-convener",
-        "susy-convener",
-        "mc-coordinator",
-        "prod-manager",
-        "admin",
-        "requester",
-    },
+    "view_request": EVERY_ACTIVE_USER,
+    "view_task": EVERY_ACTIVE_USER,
+    "view_dataset": EVERY_ACTIVE_USER,
     "edit_draft": {"requester"},
     "edit_submitted": set(),
     "file_for_higg": {"higg-member", "higg-convener", "requester"},
     "file_for_inactive_group": set(),
     "manage_higg_templates": {"higg-convener"},
     "admin": {"admin"},
-    "own_account": {
-        "nobody",
-        "higg-member",
-        "higg-convener",
-        "susy-convener",
-        "mc-coordinator",
-        "prod-manager",
-        "admin",
-        "requester",
-    },
+    "own_account": EVERY_ACTIVE_USER,
     "convener_of_higg": {"higg-convener"},
     "production_manager": {"prod-manager"},
     "mc_coordinator": {"mc-coordinator"},
+    "revoke_requesters_token": {"requester", "admin"},
+    "link_certificate_in_sso_session": EVERY_ACTIVE_USER,
+    "link_certificate_in_certificate_session": set(),
 }
 
 
@@ -79,6 +61,7 @@ def _checks(make):
     task = make.task(request=draft)
     inactive = make.group("TOPQ")
     inactive.is_active = False
+    token, _ = create_token(draft.requester, "script", 30, 365)
     return draft.requester, {
         "view_request": lambda u: policy.can_view_request(u, draft),
         "view_task": lambda u: policy.can_view_task(u, task),
@@ -93,6 +76,13 @@ def _checks(make):
         "convener_of_higg": lambda u: policy.is_convener_of(u, make.group("HIGG")),
         "production_manager": policy.is_production_manager,
         "mc_coordinator": policy.is_mc_coordinator,
+        "revoke_requesters_token": lambda u: policy.can_revoke_token(u, token),
+        "link_certificate_in_sso_session": lambda u: policy.can_link_presented_certificate(
+            u, "saml"
+        ),
+        "link_certificate_in_certificate_session": lambda u: policy.can_link_presented_certificate(
+            u, "x509"
+        ),
     }
 
 
