@@ -49,10 +49,12 @@ def _init_security(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from deftweb.auth.csrf import init_csrf
+    from deftweb.auth.saml import check_settings as check_saml_settings
     from deftweb.security_headers import init_security_headers
 
     init_csrf(app)
     init_security_headers(app)
+    check_saml_settings(app)
     hops = app.config["PROXY_FIX_COUNT"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)

@@ -38,8 +38,6 @@ REQUIRED_SECURITY = {
 #: python3-saml's allowed clock drift; a seen assertion id is kept this long past NotOnOrAfter.
 CLOCK_DRIFT = timedelta(seconds=300)
 
-__all__ = ["SamlRefused", "configured_settings", "consume_response", "start_login"]
-
 
 def _settings_folder(app: Flask) -> Path:
     return Path(app.config["SAML_PATH"] or Path(app.instance_path) / "saml")
@@ -65,6 +63,20 @@ def configured_settings(app: Flask) -> dict | None:
     settings["debug"] = False
     settings.setdefault("security", {}).update(REQUIRED_SECURITY)
     return settings
+
+
+def check_settings(app: Flask) -> None:
+    """At start: refuse SAML settings python3-saml cannot use, saying what is wrong."""
+    from deftweb.config import ConfigError
+
+    settings = configured_settings(app)
+    if settings is None:
+        return
+    try:
+        OneLogin_Saml2_Settings(settings, custom_base_path=str(_settings_folder(app)) + "/")
+    except OneLogin_Saml2_Error as error:
+        where = "SAML_SETTINGS" if app.config["SAML_SETTINGS"] else _settings_folder(app)
+        raise ConfigError(f"the SAML settings in {where} are unusable: {error}") from None
 
 
 def is_enabled() -> bool:

@@ -65,3 +65,12 @@ def test_good_settings_pass():
             TRUSTED_PROXIES=["127.0.0.1", "10.0.0.0/8", "::1", "unix"],
         )
     )
+
+
+def test_unusable_saml_settings_stop_the_app_at_start(database_url):
+    from deftweb import create_app
+    from tests.conftest import app_settings
+
+    broken = {"sp": {"entityId": "https://x/metadata"}, "idp": {"entityId": "https://idp"}}
+    with pytest.raises(ConfigError, match="SAML_SETTINGS are unusable"):
+        create_app(test_config=app_settings(database_url, SAML_SETTINGS=broken))
