@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from deftweb.models import (
     ENDED_TASK_STATUSES,
+    Dataset,
+    DatasetStatus,
     HistoryKind,
     JediTask,
     Request,
@@ -40,6 +42,14 @@ REPORTABLE_STATUSES = tuple(sorted({*TaskStatus, *JEDI_ONLY_STATUSES} - {TaskSta
 #: Statuses in which a task has started running.
 STARTED_STATUSES = {TaskStatus.RUNNING, TaskStatus.SCOUTING, TaskStatus.FINISHING}
 BATCH_SIZE = 2000
+#: Task status -> the status its output datasets take.
+DATASET_STATUS_OF = {
+    TaskStatus.RUNNING: DatasetStatus.PRODUCING,
+    TaskStatus.SCOUTING: DatasetStatus.PRODUCING,
+    TaskStatus.FINISHING: DatasetStatus.PRODUCING,
+    TaskStatus.DONE: DatasetStatus.COMPLETE,
+    TaskStatus.FINISHED: DatasetStatus.COMPLETE,
+}
 SETTLED_COMMENT = "Set by the JEDI status sync: every task has ended."
 
 
@@ -139,6 +149,7 @@ def _copy(rows: list) -> set[int]:
         )
     )
     db.session.execute(statement, [_copied_values(row) for row in rows])
+    _follow_datasets(rows)
     handoff = JediTask.__table__
     ids = [row.task_id for row in rows]
     # The copy is as new as what JEDI wrote: a later write (even with a skewed clock) shows.
@@ -149,6 +160,27 @@ def _copy(rows: list) -> set[int]:
     )
     found = db.session.scalars(sa.select(tasks.c.request_id).where(tasks.c.id.in_(ids)).distinct())
     return set(found) - {None}
+
+
+def _follow_datasets(rows: list) -> None:
+    """Output datasets follow their task: producing while it runs, complete once it has ended
+    with output (done, or finished: partly done). Deleted datasets stay deleted."""
+    by_status: dict[str, list[int]] = {}
+    for row in rows:
+        status = JEDI_ONLY_STATUSES.get(row.status, row.status)
+        dataset_status = DATASET_STATUS_OF.get(status)
+        if dataset_status:
+            by_status.setdefault(dataset_status, []).append(row.task_id)
+    datasets = Dataset.__table__
+    for dataset_status, task_ids in by_status.items():
+        db.session.execute(
+            sa.update(datasets)
+            .where(
+                datasets.c.task_id.in_(task_ids),
+                datasets.c.status.not_in((DatasetStatus.DELETED, dataset_status)),
+            )
+            .values(status=dataset_status, updated_at=utcnow())
+        )
 
 
 def _copied_values(row) -> dict:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from deftweb.models import JediTask, RequestHistory, RequestStatus, db, utcnow
+from deftweb.models import Dataset, JediTask, RequestHistory, RequestStatus, db, utcnow
 from deftweb.services.jedi_sync import record_jedi_report, request_outcome, sync_jedi
 
 
@@ -141,3 +141,21 @@ def test_times_are_stored_as_utc_like_every_timestamp(make):
     assert stored.ended_at.tzinfo is not None
     assert stored.started_at is None
     assert abs(stored.ended_at - utcnow()) < timedelta(minutes=1)
+
+
+def test_output_datasets_follow_their_task(make):
+    task = handoff_task(make, status="waiting")
+    output = Dataset(name=f"x.tid{task.id}", scope="mc23_13p6TeV", kind="mc", task_id=task.id)
+    gone = Dataset(name=f"y.tid{task.id}", scope="mc23_13p6TeV", kind="mc", task_id=task.id)
+    gone.status = "deleted"
+    db.session.add_all([output, gone])
+    db.session.flush()
+    jedi_writes(task, "running")
+    sync_jedi()
+    db.session.refresh(output)
+    assert output.status == "producing"
+    jedi_writes(task, "done")
+    sync_jedi()
+    db.session.refresh(output)
+    db.session.refresh(gone)
+    assert (output.status, gone.status) == ("complete", "deleted")
