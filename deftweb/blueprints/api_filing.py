@@ -10,6 +10,7 @@ from flask_smorest import abort
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
+from deftweb.blueprints.filing import load_request
 from deftweb.blueprints.review_errors import refuse
 from deftweb.models import RequestStatus, RequestTemplate, WorkingGroup, db
 from deftweb.schemas.filing import RequestInputSchema, TemplateArgsSchema, TemplateSchema
@@ -61,7 +62,7 @@ def post_request(args):
 @login_required
 def patch_request(args, request_id: int):
     """Change only the fields sent: any field of your draft; later, what review allows."""
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = load_request(request_id)
     policy.require(policy.can_view_request(current_user, production_request))
     submit = args.pop("submit")
     version = args.pop("version", production_request.version)

@@ -5,18 +5,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.filing_forms import apply_operation, config_text, form_document
+from deftweb.blueprints.filing_forms import (
+    SLICES_PER_PAGE,
+    apply_operation,
+    config_text,
+    form_document,
+    slice_window,
+)
 from deftweb.htmx import is_htmx
 from deftweb.models import (
     Campaign,
     Project,
+    Request,
     RequestTemplate,
     RequestType,
     Slice,
     WorkingGroup,
     db,
 )
-from deftweb.services import filing, request_views, slice_import
+from deftweb.services import filing, slice_import
 from deftweb.services.request_documents import apply_template, document_of, starting_document
 from deftweb.services.request_templates import offered_templates
 from deftweb.services.request_validation import STEP_NAMES, Problems, validate_request
@@ -130,7 +137,7 @@ def editor():
 @login_required
 def clone(request_id: int):
     """A new draft copied from any request I may file for its group."""
-    source = request_views.get_request_or_404(request_id)
+    source = load_request(request_id)
     policy.require(policy.can_view_request(current_user, source))
     policy.require(
         policy.can_file_request_for(current_user, source.working_group),
@@ -182,6 +189,8 @@ def render_form(doc, problems=None, req=None, version=None, batch=None, status=4
         "campaigns": db.session.scalars(sa.select(Campaign).order_by(Campaign.name)).all(),
         "step_names": STEP_NAMES,
         "batch": batch,
+        "window": slice_window(doc),
+        "shown_per_page": SLICES_PER_PAGE,
     }
     fragment = is_htmx() and not request.headers.get("HX-Boosted")
     template = "filing/_form.html" if fragment else "filing/page.html"
@@ -189,8 +198,13 @@ def render_form(doc, problems=None, req=None, version=None, batch=None, status=4
     return render_template(template, **context), status if problems and not is_htmx() else 200
 
 
+def load_request(request_id: int) -> Request:
+    """The request alone: its thousands of slices are read in bulk by the services."""
+    return db.get_or_404(Request, request_id, description=f"There is no request {request_id}.")
+
+
 def _editable(request_id: int):
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = load_request(request_id)
     policy.require(
         policy.can_edit_request(current_user, production_request),
         "Only the requester edits a request, and only while it is a draft.",
@@ -242,6 +256,7 @@ def _many_slices(doc: dict, operation: str) -> slice_import.Batch:
             batch = slice_import.spreadsheet_slices(upload.filename, upload.read(), doc, chain)
     except slice_import.ImportRefused as refused:
         return slice_import.Batch(errors=[str(refused)])
+    doc["window_start"] = len(doc["slices"])  # show the first slice added
     doc["slices"].extend(batch.slices)
     return batch
 

@@ -3,6 +3,9 @@
 Field names: request fields by name; slices as `slices-<i>-<field>`; steps as
 `slices-<i>-steps-<j>-<field>`; a step's task config as JSON text. Whatever the user typed goes
 back into the form as typed, so a refused form comes back filled in.
+
+A big request shows one page of slices as fields; the slices before and after that page travel
+in two hidden JSON fields, so that every operation and every save still sees the whole request.
 """
 
 import contextlib
@@ -11,6 +14,8 @@ import re
 
 from deftweb.services.request_validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
 
+#: Slices shown as fields at once; the others travel as JSON (a 5,000-slice form stays small).
+SLICES_PER_PAGE = 100
 _SLICE_KEY = re.compile(r"slices-(\d+)-(\w+)")
 _STEP_KEY = re.compile(r"slices-(\d+)-steps-(\d+)-(\w+)")
 
@@ -29,9 +34,21 @@ def form_document(form) -> dict:
             i, name = int(piece[1]), piece[2]
             if name in SLICE_FIELDS or name == "cloned_from_id":
                 slices.setdefault(i, {"steps": {}})[name] = form.get(key, "")
-    doc["slices"] = [_ordered(slices[i]) for i in sorted(slices)]
+    before = _json_list(form.get("slices_before", ""))
+    after = _json_list(form.get("slices_after", ""))
+    doc["slices"] = before + [_ordered(slices[i]) for i in sorted(slices)] + after
+    doc["window_start"] = len(before)
     doc["default_steps"] = _json_list(form.get("default_steps", ""))
     return doc
+
+
+def slice_window(doc: dict) -> tuple[int, list, list, list]:
+    """(first shown index, slices before, shown, after) for the page of slices on show."""
+    slices = doc["slices"]
+    start = max(0, min(int(doc.get("window_start") or 0), len(slices) - 1))
+    start -= start % SLICES_PER_PAGE
+    end = start + SLICES_PER_PAGE
+    return start, slices[:start], slices[start:end], slices[end:]
 
 
 def _ordered(piece: dict) -> dict:
@@ -86,6 +103,7 @@ def apply_operation(doc: dict, operation: str) -> None:
 def _add_slice(slices: list, doc: dict) -> None:
     chain = slices[-1]["steps"] if slices and slices[-1]["steps"] else doc["default_steps"]
     slices.append(new_slice(chain))
+    doc["window_start"] = len(slices) - 1  # show the new row
 
 
 def new_slice(chain: list[dict]) -> dict:
@@ -119,7 +137,12 @@ def _remove_step(slices: list, doc: dict, i: int, j: int) -> None:
     del slices[i]["steps"][j]
 
 
+def _show_page(slices: list, doc: dict, start: int) -> None:
+    doc["window_start"] = start
+
+
 _OPERATIONS = {
+    "window": _show_page,
     "add_slice": _add_slice,
     "remove_slice": _remove_slice,
     "clone_slice": _clone_slice,

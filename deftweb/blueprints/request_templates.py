@@ -7,9 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
+from deftweb.blueprints.filing import load_request
 from deftweb.blueprints.filing_forms import config_text, parse_task_config
 from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
-from deftweb.services import request_templates, request_views
+from deftweb.services import request_templates
 from deftweb.services.request_documents import DEFAULT_FIELDS
 from deftweb.services.request_validation import STEP_FIELDS, STEP_NAMES, Problems
 from deftweb.services.workflow import WorkflowError
@@ -90,7 +91,7 @@ def retire(template_id: int):
 @login_required
 def from_request(request_id: int):
     """ "Save this request as a template", named in the form."""
-    production_request = request_views.get_request_or_404(request_id)
+    production_request = load_request(request_id)
     policy.require(policy.can_manage_templates(current_user, production_request.working_group))
     name = (request.form.get("name") or "").strip() or f"From request {request_id}"
     try:

@@ -6,7 +6,6 @@ watchers: nobody but the requester sees a draft change until it is submitted.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from deftweb.auth import policy
 from deftweb.models import (
@@ -15,12 +14,10 @@ from deftweb.models import (
     RequestHistory,
     RequestStatus,
     Slice,
-    Step,
-    StepStatus,
     User,
     db,
 )
-from deftweb.services import workflow
+from deftweb.services import slice_store, workflow
 from deftweb.services.request_documents import clean_to_document, document_of, slice_document
 from deftweb.services.request_validation import (
     Problems,
@@ -61,9 +58,9 @@ def file_request(clean: dict, actor: User) -> Request:
     _require_group(actor, clean)
     request = Request(requester=actor, status=RequestStatus.DRAFT)
     _set_fields(request, clean)
-    request.slices = [_new_slice(n, piece) for n, piece in enumerate(clean["slices"])]
     db.session.add(request)
     db.session.flush()
+    slice_store.insert_slices(request.id, clean["slices"])
     template = clean.get("template")
     note = f"Filed from template {template.name} v{template.version}." if template else ""
     _history(request, actor, HistoryKind.CREATED, note)
@@ -77,12 +74,13 @@ def save_draft(request: Request, actor: User, clean: dict, expected_version: int
     if expected_version != request.version:
         raise StaleRequest(workflow.conflict_message(request, None))
     _require_group(actor, clean)
-    _load_slices(request)
-    diff = document_diff(document_of(request), clean_to_document(clean))
+    stored = slice_store.stored_slices(request.id)
+    old = document_of(request, stored)
+    diff = document_diff(old, clean_to_document(clean))
     if not diff:
         return None
     workflow._compare_and_set(request, expected_version, None, **_column_values(clean))
-    _sync_slices(request, clean["slices"])
+    slice_store.sync_slices(request.id, stored, clean["slices"])
     return _history(request, actor, HistoryKind.EDIT, "", diff)
 
 
@@ -96,14 +94,22 @@ def clone_request(source: Request, actor: User) -> Request:
     """A new draft of `actor` with the source's fields, slices and steps; no status or history."""
     if not policy.can_file_request_for(actor, source.working_group):
         raise NotAllowed(f"Only members of {source.working_group.code} file requests for it.")
-    _load_slices(source)
     clone = Request(requester=actor, status=RequestStatus.DRAFT, cloned_from_id=source.id)
     for name in _COLUMNS + tuple(_ROWS.values()):
         setattr(clone, name, getattr(source, name))
-    visible = [s for s in source.slices if not s.is_hidden]
-    clone.slices = [_copied_slice(n, piece) for n, piece in enumerate(visible)]
     db.session.add(clone)
     db.session.flush()
+    hidden = set(
+        db.session.scalars(
+            sa.select(Slice.id).where(Slice.request_id == source.id, Slice.is_hidden)
+        )
+    )
+    copies = [
+        slice_document(piece) | {"cloned_from_id": piece["id"]}
+        for piece in slice_store.stored_slices(source.id)
+        if piece["id"] not in hidden
+    ]
+    slice_store.insert_slices(clone.id, copies)
     _history(clone, actor, HistoryKind.CREATED, f"Cloned from request {source.id}.")
     return clone
 
@@ -111,8 +117,8 @@ def clone_request(source: Request, actor: User) -> Request:
 def clone_slice(request: Request, piece: Slice, actor: User, expected_version: int):
     """Put a copy of `piece` right after it in the same draft (it records where it came from)."""
     doc = document_of(request)
-    copy = slice_document(piece) | {"id": None, "cloned_from_id": piece.id}
     position = [s["id"] for s in doc["slices"]].index(piece.id)
+    copy = doc["slices"][position] | {"id": None, "cloned_from_id": piece.id}
     doc["slices"].insert(position + 1, copy)
     return save_draft(request, actor, checked(doc, request.id), expected_version)
 
@@ -171,65 +177,6 @@ def _column_values(clean: dict) -> dict:
     values = {name: clean[name] for name in _COLUMNS}
     values.update({column: getattr(clean[name], "id", None) for name, column in _ROWS.items()})
     return values
-
-
-def _load_slices(request: Request) -> None:
-    """Load every slice with its steps in two queries (a request may have thousands)."""
-    db.session.scalars(
-        sa.select(Slice).where(Slice.request_id == request.id).options(selectinload(Slice.steps))
-    ).all()
-
-
-def _sync_slices(request: Request, slices: list[dict]) -> None:
-    """Make the request's slices equal `slices`: known ids are updated, the rest added or gone."""
-    existing = {s.id: s for s in request.slices}
-    kept = []
-    for ordinal, doc in enumerate(slices):
-        piece = existing.pop(doc["id"], None) if doc["id"] else None
-        piece = piece or Slice()
-        _fill_slice(piece, ordinal, doc)
-        kept.append(piece)
-    request.slices = kept
-    db.session.flush()
-
-
-def _fill_slice(piece: Slice, ordinal: int, doc: dict) -> None:
-    piece.ordinal = ordinal
-    for name in ("input_dataset", "dsid", "brief", "events", "priority", "comment"):
-        setattr(piece, name, doc[name])
-    if doc.get("cloned_from_id"):
-        piece.cloned_from_id = doc["cloned_from_id"]
-    steps = list(piece.steps)
-    for n, step_doc in enumerate(doc["steps"]):
-        if n == len(steps):
-            steps.append(Step(status=StepStatus.NOT_CHECKED))
-        steps[n].ordinal = n
-        for name in ("step_name", "ami_tag", "output_formats", "task_config"):
-            setattr(steps[n], name, step_doc[name])
-    piece.steps = steps[: len(doc["steps"])]
-
-
-def _new_slice(ordinal: int, doc: dict) -> Slice:
-    piece = Slice()
-    _fill_slice(piece, ordinal, doc)
-    return piece
-
-
-def _copied_slice(ordinal: int, source: Slice) -> Slice:
-    piece = Slice(ordinal=ordinal, cloned_from_id=source.id)
-    for name in ("input_dataset", "dsid", "brief", "events", "priority", "comment"):
-        setattr(piece, name, getattr(source, name))
-    piece.steps = [
-        Step(
-            ordinal=step.ordinal,
-            step_name=step.step_name,
-            ami_tag=step.ami_tag,
-            output_formats=step.output_formats,
-            task_config=dict(step.task_config or {}),
-        )
-        for step in source.steps
-    ]
-    return piece
 
 
 def _history(request, actor, kind, comment, diff=None) -> RequestHistory:

@@ -4,16 +4,17 @@ A document holds request fields as text or numbers (`project` is a name, `workin
 and `slices`, each with its `steps`. Templates and working-group settings give starting documents.
 """
 
-from deftweb.models import Provenance, Request, RequestTemplate, Slice, WorkingGroup
+from deftweb.models import Provenance, Request, RequestTemplate, WorkingGroup
 from deftweb.services.request_validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
+from deftweb.services.slice_store import stored_slices
 
 #: Template defaults and group settings may give these request fields.
 DEFAULT_FIELDS = ("project", "campaign", "subcampaign", "energy_gev", "priority")
 DEFAULT_FIELDS += ("provenance", "cc")
 
 
-def document_of(request: Request) -> dict:
-    """The request as a document, slices and steps included."""
+def document_of(request: Request, stored: list[dict] | None = None) -> dict:
+    """The request as a document, slices and steps included (`stored`: slices already read)."""
     doc = {
         "request_type": request.request_type,
         "working_group": request.working_group.code,
@@ -29,14 +30,15 @@ def document_of(request: Request) -> dict:
         "priority": request.priority,
         "template_id": request.template_id,
     }
-    doc["slices"] = [slice_document(s) for s in request.slices]
+    stored = stored_slices(request.id) if stored is None else stored
+    doc["slices"] = [slice_document(s) for s in stored]
     return doc
 
 
-def slice_document(piece: Slice) -> dict:
-    doc = {name: getattr(piece, name) for name in SLICE_FIELDS}
-    doc["cloned_from_id"] = piece.cloned_from_id
-    doc["steps"] = [{name: getattr(step, name) for name in STEP_FIELDS} for step in piece.steps]
+def slice_document(stored: dict) -> dict:
+    """A stored slice (`slice_store.stored_slices`) as a document: step ids left out."""
+    doc = {name: stored[name] for name in (*SLICE_FIELDS, "cloned_from_id")}
+    doc["steps"] = [{name: step[name] for name in STEP_FIELDS} for step in stored["steps"]]
     return doc
 
 
