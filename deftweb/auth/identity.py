@@ -92,8 +92,8 @@ def _refresh_profile(user: User, info: AuthInfo) -> None:
     user.person_id = info.person_id or user.person_id
 
 
-def user_for_certificate(dn: str) -> User:
-    """The user a (canonical) certificate DN was linked to."""
+def user_for_certificate(dn: str, record_use: bool = False) -> User:
+    """The user a (canonical) certificate DN was linked to; `record_use` stamps the identity."""
     identity = find_identity(IdentityKind.X509, CERTIFICATE_ISSUER, dn)
     if identity is None:
         raise IdentityRefused(
@@ -102,6 +102,8 @@ def user_for_certificate(dn: str) -> User:
         )
     if not identity.user.is_active:
         raise IdentityRefused(f"The deftweb account {identity.user.username} is disabled.")
+    if record_use:
+        identity.last_used_at = utcnow()
     return identity.user
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from deftweb.api import API_PREFIX
 from deftweb.models import Membership, User, db, new_session_token, utcnow
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Seconds between updates of the last-seen time (each update re-sends the cookie).
 SEEN_RESOLUTION = 60
 #: What the policy predicates read, loaded with the user in one statement (not three per page).
@@ -84,24 +85,33 @@ def _within_lifetimes() -> bool:
 
 
 def load_api_client(_request) -> User | None:
-    """An API call signed by a personal token or a client certificate (no session)."""
+    """An API call signed by a personal token or a client certificate (no session).
+
+    Use is recorded only on unsafe requests: they hold the write lock and commit; a GET must not
+    write.
+    """
     if not is_api_request():
         return None
     from deftweb.auth import x509
     from deftweb.auth.identity import IdentityRefused, user_for_certificate
-    from deftweb.services.api_tokens import user_for_token
+    from deftweb.services.api_tokens import find_valid_token
 
+    writes = request.method not in SAFE_METHODS
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, secret = header.partition(" ")
-        user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
         g.auth_method = "token"
-        return user
+        scheme, _, secret = header.partition(" ")
+        token = find_valid_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            return None
+        if writes:
+            token.last_used_at = utcnow()
+        return token.user
     dn = x509.presented_dn()
     if dn is None:
         return None
     try:
-        user = user_for_certificate(dn)
+        user = user_for_certificate(dn, record_use=writes)
     except IdentityRefused:
         return None
     g.auth_method = "x509"

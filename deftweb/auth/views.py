@@ -138,7 +138,7 @@ def x509_login():
         )
     begin_write()
     try:
-        user = user_for_certificate(dn)
+        user = user_for_certificate(dn, record_use=True)
     except IdentityRefused as refusal:
         log.warning("certificate sign-in refused from %s: %s", request.remote_addr, refusal)
         abort(403, str(refusal))

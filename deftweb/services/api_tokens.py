@@ -58,8 +58,8 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active owner of a valid (known, unrevoked, unexpired) token, or None."""
+def find_valid_token(secret: str) -> ApiToken | None:
+    """The token of `secret` if it is known, unrevoked, unexpired and its owner active."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     digest = token_hash(secret)
@@ -68,6 +68,4 @@ def user_for_token(secret: str) -> User | None:
         return None
     if token.revoked_at is not None or (token.expires_at and token.expires_at <= utcnow()):
         return None
-    if not token.user.is_active:
-        return None
-    return token.user
+    return token if token.user.is_active else None

@@ -82,6 +82,7 @@ def test_web_login_with_a_linked_certificate(certificates_on, jdoe):
     )
     assert answer.status_code == 302
     assert answer.location == "/requests/1"
+    assert jdoe.identities[0].last_used_at is not None
     me = client.get("/api/v1/me", environ_base={"REMOTE_ADDR": "192.0.2.1"})  # the session now
     assert me.json["username"] == "jdoe"
     assert me.json["authenticated_by"] == "x509"

@@ -167,3 +167,16 @@ def test_api_me_lists_identities_memberships_and_roles(client, login_as, make):
 def test_api_me_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "/api/v1/me" in paths
+
+
+def test_token_use_is_recorded_on_changes_only(app, make, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # a token needs no CSRF token
+    user = make.user()
+    token, secret = create_token(user, "t", 30, 365)
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    assert token.last_used_at is None  # a GET writes nothing
+    request = make.request(requester=make.user())
+    answer = api.put(f"/api/v1/requests/{request.id}/watch", headers=bearer(secret))
+    assert answer.status_code < 300, answer.text
+    assert token.last_used_at is not None
