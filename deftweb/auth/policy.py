@@ -9,7 +9,10 @@ Sections: general helpers and predicates (sign-in, roles, groups, viewing, admin
 per area that adds its own predicates (review workflow, task actions...).
 """
 
-from flask import abort, current_app
+import logging
+
+from flask import abort, current_app, request
+from flask_login import current_user
 
 from deftweb.models import (
     GlobalRole,
@@ -21,6 +24,8 @@ from deftweb.models import (
 )
 from deftweb.services.rucio_groups import working_group_of
 from deftweb.services.transitions import Gate, find_transition, held_from
+
+log = logging.getLogger(__name__)
 
 # --- General: who the user is -------------------------------------------------------------------
 
@@ -134,8 +139,10 @@ def can_link_presented_certificate(user, auth_method: str | None) -> bool:
 
 
 def require(allowed: bool, message: str = "You may not do this.") -> None:
-    """Stop with 403 unless `allowed`."""
+    """Stop with 403 unless `allowed` (and log the refusal: ASVS wants failed authorisations)."""
     if not allowed:
+        who = getattr(current_user, "username", "anonymous")
+        log.warning("refused %s %s to %s: %s", request.method, request.path, who, message)
         abort(403, message)
 
 
@@ -257,6 +264,7 @@ def can_report_task_status(user, auth_method: str | None) -> bool:
         return False
     service = user.username in current_app.config["JEDI_SERVICE_ACCOUNTS"] and auth_method == "x509"
     return service or is_admin(user)
+
 
 # --- Datasets: who may register which names (deftweb.services.dataset_registry) -----------------
 # Official names (mc, data, physics containers) are production's: production managers only.

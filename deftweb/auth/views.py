@@ -143,6 +143,7 @@ def x509_login():
         log.warning("certificate sign-in refused from %s: %s", request.remote_addr, refusal)
         abort(403, str(refusal))
     start_session(user, "x509")
+    log.info("certificate sign-in of %s from %s", user.username, request.remote_addr)
     db.session.commit()
     return redirect(safe_next_url(request.args.get("next")))
 
@@ -166,6 +167,7 @@ def dev_login():
     if not user.is_active:
         abort(403, f"{user.username} is disabled.")
     start_session(user, "dev")
+    log.info("development sign-in as %s from %s", user.username, request.remote_addr)
     db.session.commit()
     return redirect(safe_next_url(request.form.get("next")))
 

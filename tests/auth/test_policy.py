@@ -122,9 +122,11 @@ def test_group_given_as_none_is_denied(make):
     assert not policy.can_file_request_for(convener, None)
 
 
-def test_require_raises_403(app):
+def test_require_raises_403_and_logs_the_refusal(app, caplog):
     from werkzeug.exceptions import Forbidden
 
-    policy.require(True)
-    with pytest.raises(Forbidden):
-        policy.require(False, "no")
+    with app.test_request_context("/requests/1/edit", method="POST"):
+        policy.require(True)
+        with pytest.raises(Forbidden):
+            policy.require(False, "Only the requester may edit a draft.")
+    assert "refused POST /requests/1/edit to anonymous: Only the requester" in caplog.text
