@@ -49,6 +49,10 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
+#: Fields whose errors the page shows next to an input (the rest are error pages).
+SHOWN_FIELDS = {"comment", *EDIT_FORM_FIELDS}
+
+
 def page_context(production_request) -> dict:
     """Everything the request page and its fragments show."""
     user = current_user
@@ -97,9 +101,9 @@ def _after_change(request_id: int, message: str):
 def _refused_input(production_request, error: workflow.WorkflowError):
     """Bad input comes back next to its field with the form filled in (nothing was written); other
     refusals are HTTP errors (403, 409) with the service's message."""
-    if not isinstance(error, workflow.InvalidChange) or not error.pointer:
+    field = (error.pointer or "").lstrip("/")
+    if not isinstance(error, workflow.InvalidChange) or field not in SHOWN_FIELDS:
         refuse(error)
-    field = error.pointer.lstrip("/")
     return render_request_page(
         production_request, 422, errors={field: error.message}, form=request.form.to_dict()
     )
@@ -127,7 +131,7 @@ def transition(request_id: int):
         )
     except workflow.WorkflowError as error:
         return _refused_input(production_request, error)
-    return _after_change(request_id, f"Request {request_id} is now {target}.")
+    return _after_change(request_id, f"Request {request_id} is now {production_request.status}.")
 
 
 @bp.post("/requests/<int:request_id>/fields")
