@@ -38,8 +38,8 @@ class DatasetNameSchema(ma.Schema):
     container_name = ma.fields.String()
 
 
-class DatasetSchema(ma.Schema):
-    """A registered dataset or container."""
+class DatasetSummarySchema(ma.Schema):
+    """A registered dataset or container, without what it takes more queries to find."""
 
     id = ma.fields.Integer()
     name = ma.fields.String()
@@ -50,6 +50,11 @@ class DatasetSchema(ma.Schema):
     is_container = ma.fields.Boolean()
     status = ma.fields.String()
     task_id = ma.fields.Integer(allow_none=True)
+
+
+class DatasetSchema(DatasetSummarySchema):
+    """A registered dataset or container."""
+
     events = ma.fields.Integer()
     files = ma.fields.Integer()
     created_by = ma.fields.Function(lambda d: registered_by(d))
@@ -80,7 +85,7 @@ class BulkRegisterArgsSchema(ma.Schema):
 class LineResultSchema(ma.Schema):
     line = ma.fields.Integer(attribute="number")
     name = ma.fields.String()
-    dataset = ma.fields.Nested(DatasetSchema, allow_none=True)
+    dataset = ma.fields.Nested(DatasetSummarySchema, allow_none=True)
 
 
 class BulkResultSchema(ma.Schema):

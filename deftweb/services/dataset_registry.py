@@ -147,7 +147,7 @@ def fill_container(actor: User, container: Dataset, names: list[str]) -> list[Da
         raise RegistrationError(f"{container.name} is a dataset, not a container", "container")
     if container.status == DatasetStatus.DELETED:
         raise Conflict(f"{container.name} is deleted", "container")
-    container_name = parse(container.name)
+    container_name = parse_name(container.name)
     if not policy.can_fill_container(actor, container, container_name):
         raise NotAllowed(refusal_reason(actor, container_name), "container")
     members = [_container_member(container_name, container, n) for n in names]
@@ -224,7 +224,7 @@ def _container_member(container: DatasetName, stored: Dataset | None, text: str)
         raise RegistrationError(f"{shown} is deleted", "datasets")
     if stored is not None and dataset in stored.contents:
         raise RegistrationError(f"{shown} is already in this container", "datasets")
-    member = parse(dataset.name)
+    member = parse_name(dataset.name)
     for key, label in CONTAINER_KEYS:
         if getattr(member, key) != getattr(container, key):
             problem = f"{shown} has {label} {getattr(member, key)!r}, the container "
@@ -245,13 +245,16 @@ def _taken(names: set[str]) -> list[Dataset]:
 
 
 def _refuse_taken(taken: list[Dataset]) -> None:
-    for dataset in taken:
-        if dataset.status == DatasetStatus.DELETED:
-            raise AlreadyRegistered(
-                f"{dataset.name} was registered and later deleted; names are never reused, "
-                "so choose a new one (e.g. the next version)"
-            )
-        raise AlreadyRegistered(f"{dataset.name} is already registered")
+    """Raise AlreadyRegistered for the first taken name, if any."""
+    if not taken:
+        return
+    dataset = taken[0]
+    if dataset.status == DatasetStatus.DELETED:
+        raise AlreadyRegistered(
+            f"{dataset.name} was registered and later deleted; names are never reused, "
+            "so choose a new one (e.g. the next version)"
+        )
+    raise AlreadyRegistered(f"{dataset.name} is already registered")
 
 
 def _insert_all(actor: User, names: list[DatasetName]) -> list[Dataset]:

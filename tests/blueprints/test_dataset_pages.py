@@ -240,3 +240,16 @@ def test_deleting_needs_the_right_to_the_name(client, make, login_as):
     login_as(make.user(groups={"HIGG": "convener"}))
     assert "Delete this" not in text_of(client.get(f"/datasets/{dataset.id}"))
     assert client.post(f"/datasets/{dataset.id}/delete").status_code == 403
+
+
+def test_the_check_sends_the_page_csrf_token(app, client, manager, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = text_of(client.get("/datasets/check"))
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    refused = client.post("/datasets/check", data={"names": BAD}, headers=HTMX)
+    assert refused.status_code == 400
+    checked = client.post(
+        "/datasets/check", data={"names": BAD}, headers=HTMX | {"X-CSRFToken": token}
+    )
+    assert checked.status_code == 200
+    assert 'class="field-wrong"' in text_of(checked)
