@@ -1,4 +1,5 @@
-"""Admin pages: users (search, create, disable), their global roles, memberships and identities.
+"""Admin pages: users (search, create, disable), their global roles, memberships and identities;
+working groups and their members.
 
 Every change goes through a service that writes an audit row and, when what the user may do
 changes, ends their open sessions.
@@ -15,6 +16,7 @@ from deftweb.models import (
     AuditEvent,
     GlobalRole,
     Identity,
+    Membership,
     MembershipRole,
     User,
     WorkingGroup,
@@ -158,6 +160,53 @@ def unlink(identity_id: int):
     return _change(
         user, lambda: unlink_identity(current_user, identity), "Identity unlinked.", "identity"
     )
+
+
+@bp.get("/groups")
+def groups():
+    counts = dict(
+        db.session.execute(
+            sa.select(
+                Membership.working_group_id, sa.func.count(sa.distinct(Membership.user_id))
+            ).group_by(Membership.working_group_id)
+        ).all()
+    )
+    all_groups = db.session.scalars(sa.select(WorkingGroup).order_by(WorkingGroup.code)).all()
+    return render_template("admin/groups.html", groups=all_groups, counts=counts)
+
+
+@bp.get("/groups/<code>")
+def group(code: str):
+    return _group_page(_group_or_404(code))
+
+
+def _group_page(group: WorkingGroup, status: int = 200, errors: dict | None = None):
+    html = render_template(
+        "admin/group.html",
+        group=group,
+        memberships=grants.memberships_of_group(group),
+        group_roles=list(MembershipRole),
+        form=request.form if errors else {},
+        errors=errors or {},
+    )
+    return html, status, _stay_at(url_for("admin.group", code=group.code))
+
+
+@bp.post("/groups/<code>/members")
+def add_member(code: str):
+    group = _group_or_404(code)
+    username = request.form.get("username", "").strip()
+    user = db.session.scalars(sa.select(User).where(User.username == username)).first()
+    if user is None:
+        return _group_page(group, 422, {"username": f"There is no user {username!r}."})
+    role = request.form.get("role", "")
+    try:
+        grants.set_membership(current_user, user, group, role)
+    except grants.GrantError as error:
+        return _group_page(group, 422, {"username": str(error)})
+    db.session.commit()
+    flash(f"{user.username} is now {role} of {group.code}.", "success")
+    return redirect(url_for("admin.group", code=group.code))
 
 
 def _stay_at(page_url: str) -> dict:

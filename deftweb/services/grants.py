@@ -7,6 +7,7 @@ made (source `manual`) live in their own rows and the SSO refresh never touches 
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from deftweb.models import (
     GlobalRole,
@@ -155,3 +156,16 @@ def _end_sessions(user: User) -> None:
     """What a user may do changed: their open sessions end and they sign in afresh."""
     user.session_token = new_session_token()
     db.session.flush()
+
+
+def memberships_of_group(group: WorkingGroup) -> list[Membership]:
+    """Everyone in a working group (by hand and from SSO), conveners first, with their users."""
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(Membership.user)
+            .where(Membership.working_group_id == group.id)
+            .options(contains_eager(Membership.user))
+            .order_by(Membership.role.desc(), User.username, Membership.source)
+        )
+    )

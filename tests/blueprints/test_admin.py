@@ -135,3 +135,24 @@ def test_create_a_user(client, admin):
     dup = client.post("/admin/users", data={"username": "svc-jedi", "display_name": "again"})
     assert dup.status_code == 422
     assert "already a user" in dup.text
+
+
+def test_group_pages_list_members_and_add_one_by_hand(client, admin, make):
+    convener = make.user("higgs-boss", groups={"HIGG": "convener"})
+    newcomer = make.user("newcomer")
+    groups = client.get("/admin/groups").text
+    assert 'href="/admin/groups/HIGG"' in groups
+    members = client.get("/admin/groups/HIGG").text
+    assert convener.username in members
+    answer = client.post(
+        "/admin/groups/HIGG/members", data={"username": "newcomer", "role": "member"}
+    )
+    assert answer.status_code == 302
+    assert newcomer.group_roles() == {"HIGG": "member"}
+    unknown = client.post(
+        "/admin/groups/HIGG/members", data={"username": "ghost", "role": "member"}
+    )
+    assert unknown.status_code == 422
+    assert "There is no user &#39;ghost&#39;" in unknown.text
+    assert 'value="ghost"' in unknown.text
+    assert client.get("/admin/groups/NOPE").status_code == 404

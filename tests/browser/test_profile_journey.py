@@ -73,4 +73,7 @@ def test_admin_pages_render_under_the_csp(page, dev_login):
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     page.locator("#users a", has_text="demo-member").click()
     expect(page.get_by_role("heading", name="Identities")).to_be_visible()
+    page.goto("/admin/groups")
+    page.locator("#groups a", has_text="HIGG").click()
+    expect(page.locator("#members")).to_contain_text("demo-convener")
     assert problems == []
