@@ -51,3 +51,10 @@ bench-define-tasks: venv
 	$(BIN)/python -m bench.define_tasks
 bench: bench-define-tasks
 .PHONY: bench-define-tasks
+
+## bench-save-request: file and save a 5,000-slice x 4-step request, SQLite and PostgreSQL (issue 5);
+## `make bench` runs it too
+bench-save-request: venv
+	$(BIN)/python -m bench.save_request
+bench: bench-save-request
+.PHONY: bench-save-request
