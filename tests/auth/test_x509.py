@@ -4,6 +4,8 @@ import http.client
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
 from deftweb.auth.identity import link_certificate
@@ -206,3 +208,26 @@ def test_proxy_fix_never_lets_x_forwarded_for_stand_in_for_the_proxy(app_behind_
 def test_x_forwarded_for_is_ignored_without_a_proxy_count(certificates_on, jdoe):
     forged = {**cert_headers(), "X-Forwarded-For": PROXY}
     assert get(certificates_on, "/api/v1/me", forged, peer="192.0.2.7").status_code == 401
+
+
+def _rfc4514_escape(value: str) -> str:
+    return "".join("\\" + ch if ch in ',+"\\<>;=' else ch for ch in value)
+
+
+dn_pairs = st.lists(
+    st.tuples(
+        st.sampled_from(["DC", "O", "OU", "CN", "L"]),  # C must be two letters
+        st.from_regex(r"[A-Za-z][A-Za-z0-9 ,+.@'-]{0,15}[A-Za-z0-9]", fullmatch=True),
+    ),
+    min_size=1,
+    max_size=6,
+).filter(lambda pairs: pairs[-1][1].lower() not in ("proxy", "limited proxy"))
+
+
+@given(dn_pairs)
+def test_both_forms_of_any_dn_give_one_canonical_form(pairs):
+    slash = "".join(f"/{name}={value}" for name, value in pairs)
+    rfc = ",".join(f"{name}={_rfc4514_escape(value)}" for name, value in reversed(pairs))
+    assert canonical_dn(slash) == slash
+    assert canonical_dn(rfc) == slash
+    assert canonical_dn(canonical_dn(rfc)) == slash
