@@ -11,6 +11,7 @@ from deftweb.database import begin_write, configure_engine
 from deftweb.errors import register_error_handlers
 from deftweb.extensions import api, csrf, db, login_manager, migrate
 from deftweb.htmx import flash_to_htmx
+from deftweb.request_log import init_request_log
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)
+    init_request_log(app)
     _register_request_hooks(app)
     _register_cli(app)
     _warn_about_dev_login(app)
