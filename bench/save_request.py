@@ -11,9 +11,7 @@ the others carried as JSON).
 
 import argparse
 import copy
-import html
 import os
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +26,7 @@ from deftweb.services import filing
 from deftweb.services.catalog_data import ensure_reference_data
 from deftweb.services.request_documents import document_of
 from tests.databases import reset_database
+from tests.filing_data import form_fields, mc_document
 
 PG_URL = os.environ.get(
     "DEFTWEB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/deftweb_bench_filing"
@@ -113,7 +112,7 @@ def _time_pages(app, slices: int) -> dict[str, float]:
     started = time.perf_counter()
     page = client.get(f"/requests/{request_id}/edit")
     timings = {"edit page (GET; 100 slices as fields)": _lap(started)}
-    form = _form_fields(page.get_data(as_text=True))
+    form = form_fields(page.get_data(as_text=True))
     form["description"] = "bench: one field changed"
     started = time.perf_counter()
     response = client.post(f"/requests/{request_id}/edit", data=form)
@@ -121,16 +120,6 @@ def _time_pages(app, slices: int) -> dict[str, float]:
     if response.status_code != 303:
         raise SystemExit(f"the page save failed: {response.status_code}")
     return timings
-
-
-def _form_fields(page: str) -> dict[str, str]:
-    """The name=value pairs of the edit form's inputs and selects, as a browser would post."""
-    fields = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
-    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option (?:value="([^"]*)" )?selected>([^<]*)<', options)
-        if chosen:
-            fields[name] = chosen.group(1) if chosen.group(1) is not None else chosen.group(2)
-    return {name: html.unescape(value) for name, value in fields.items()}
 
 
 def _member() -> User:
@@ -143,25 +132,10 @@ def _member() -> User:
 
 
 def _document(slices: int) -> dict:
-    return {
-        "request_type": "MC",
-        "working_group": "HIGG",
-        "provenance": "AP",
-        "project": "mc23_13p6TeV",
-        "campaign": "MC23",
-        "subcampaign": "MC23a",
-        "description": f"bench: {slices:,} slices",
-        "priority": 570,
-        "slices": [
-            {
-                "dsid": str(512000 + n),
-                "brief": f"MGPy8EG_A14N23LO_SlepSlep_direct_{100 + n}p0_1p0_2L8",
-                "events": 10_000,
-                "steps": copy.deepcopy(CHAIN),
-            }
-            for n in range(slices)
-        ],
-    }
+    doc = mc_document(count=slices, description=f"bench: {slices:,} slices")
+    for piece in doc["slices"]:
+        piece["steps"] = copy.deepcopy(CHAIN)
+    return doc
 
 
 def _lap(started: float) -> float:

@@ -1,6 +1,8 @@
 """Request documents for the filing tests: a valid HIGG MC request, changed field by field."""
 
 import copy
+import html
+import re
 
 MC_CHAIN = [
     {"step_name": "Evgen", "ami_tag": "e8514", "output_formats": "EVNT", "task_config": {}},
@@ -30,3 +32,13 @@ def mc_document(count: int = 1, **fields) -> dict:
         "slices": [mc_slice(str(601229 + n)) for n in range(count)],
     }
     return doc | fields
+
+
+def form_fields(page: str) -> dict:
+    """The request form's fields in a page as a browser posts them (inputs, chosen options)."""
+    fields = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option (?:value="([^"]*)" )?selected>([^<]*)<', options)
+        if chosen:
+            fields[name] = chosen.group(1) if chosen.group(1) is not None else chosen.group(2)
+    return {name: html.unescape(value) for name, value in fields.items()}

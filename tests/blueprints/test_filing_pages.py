@@ -1,6 +1,5 @@
 """Filing pages: the new-request form, drafts, the slice editor's operations, clones."""
 
-import html
 import io
 import re
 
@@ -9,7 +8,7 @@ import sqlalchemy as sa
 
 from deftweb.models import Request, RequestStatus, db
 from deftweb.services import filing
-from tests.filing_data import mc_document
+from tests.filing_data import form_fields, mc_document
 
 HTMX = {"HX-Request": "true"}
 
@@ -224,12 +223,12 @@ def test_a_big_request_shows_a_page_of_slices_and_keeps_the_rest(client, member)
     assert 'name="slices-99-dsid"' in page
     assert 'name="slices-100-dsid"' not in page
 
-    form = fields_of(page) | {"op": "window:200"}
+    form = form_fields(page) | {"op": "window:200"}
     page = client.post("/requests/editor", data=form, headers=HTMX).get_data(as_text=True)
     assert "Slices 201–250 of 250" in page
     assert 'name="slices-249-dsid" value="601478"' in page
 
-    form = fields_of(page) | {"slices-249-events": "0", "action": "save"}
+    form = form_fields(page) | {"slices-249-events": "0", "action": "save"}
     form["slices_before"] = re.sub(
         r'"events": ?"?10000"?', '"events": 7', form["slices_before"], count=1
     )
@@ -246,19 +245,9 @@ def test_a_big_request_shows_a_page_of_slices_and_keeps_the_rest(client, member)
 
 def test_errors_outside_the_page_are_listed_with_a_way_there(client, member):
     request = draft_of(member, count=160)
-    form = fields_of(client.get(f"/requests/{request.id}/edit").get_data(as_text=True))
+    form = form_fields(client.get(f"/requests/{request.id}/edit").get_data(as_text=True))
     form["slices_after"] = re.sub(r'"dsid": ?"601379"', '"dsid": "1"', form["slices_after"])
     response = client.post(f"/requests/{request.id}/edit", data=form)
     page = response.get_data(as_text=True)
     assert "Slice 151 (dsid): Dataset number &#39;1&#39; must be 6 to 8 digits." in page
     assert "window:150" in page
-
-
-def fields_of(page: str) -> dict:
-    """The edit form's fields as a browser would post them (inputs and chosen options)."""
-    fields = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
-    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option (?:value="([^"]*)" )?selected>([^<]*)<', options)
-        if chosen:
-            fields[name] = chosen.group(1) if chosen.group(1) is not None else chosen.group(2)
-    return {name: html.unescape(value) for name, value in fields.items()}
