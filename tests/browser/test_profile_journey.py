@@ -77,3 +77,23 @@ def test_admin_pages_render_under_the_csp(page, dev_login):
     page.locator("#groups a", has_text="HIGG").click()
     expect(page.locator("#members")).to_contain_text("demo-convener")
     assert problems == []
+
+
+def test_main_pages_render_under_the_csp(page, dev_login):
+    """The dashboard's inline SVG bars, the tables and detail pages: no CSP violation anywhere."""
+    problems = watch_csp(page)
+    dev_login("demo-prodmgr", "/")
+    expect(page.get_by_role("img", name="Requests by status")).to_be_visible()
+    visited = ["/"]
+    for link in page.locator("nav[aria-label='Main'] a").all():
+        visited.append(link.get_attribute("href"))
+    for path in visited[1:]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    page.goto("/")
+    page.locator("#recent-tasks tbody tr a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.locator("dt:text-is('Request') + dd a").click()
+    page.wait_for_load_state("networkidle")
+    assert len(visited) >= 2
+    assert problems == []
