@@ -240,7 +240,8 @@ def _refresh_context(doc: dict) -> None:
         if doc.get(name) in (None, "", []):
             doc[name] = value
     template = _chosen_template(doc.get("template_id") or None)
-    if template is None or template.working_group is not group:
+    kept = template is not None and template.working_group is group
+    if not kept or template.request_type != doc["request_type"]:
         doc["template_id"] = ""
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from deftweb.models import Request, RequestStatus, db
+from deftweb.models import Membership, Request, RequestStatus, db
 from deftweb.services import filing
 from tests.filing_data import form_fields, mc_document
 
@@ -251,3 +251,21 @@ def test_errors_outside_the_page_are_listed_with_a_way_there(client, member):
     page = response.get_data(as_text=True)
     assert "Slice 151 (dsid): Dataset number &#39;1&#39; must be 6 to 8 digits." in page
     assert "window:150" in page
+
+
+def test_changing_group_or_type_refreshes_templates_and_fills_empty_defaults(
+    client, make, login_as
+):
+    susy = make.group("SUSY")
+    user = make.user(groups={"HIGG": "member"})
+    user.memberships.append(Membership(working_group=susy, role="member"))
+    login_as(user)
+    susy.settings = {"request_defaults": {"GROUP": {"project": "mc20_13TeV", "priority": 300}}}
+    template = make.template(name="HIGG chain")
+    form = form_of(mc_document(count=0, project="", priority="")) | {"template_id": template.id}
+    form |= {"working_group": "SUSY", "request_type": "GROUP", "op": "context"}
+    page = client.post("/requests/editor", data=form, headers=HTMX).get_data(as_text=True)
+    assert '<option value="mc20_13TeV" selected>' in page
+    assert 'name="priority" id="f-priority" value="300"' in page
+    assert "HIGG chain" not in page
+    assert '<option value="">(none: group defaults)</option>' in page

@@ -173,3 +173,22 @@ def test_clone_one_slice_puts_the_copy_after_it(member):
     assert copy.dsid == original.dsid
     assert [s.ami_tag for s in copy.steps] == [s.ami_tag for s in original.steps]
     assert [s.dsid for s in request.slices] == ["601229", "601229", "601230"]
+
+
+def test_steps_are_updated_in_place_added_and_dropped(member):
+    request = file(mc_document(count=1), member)
+    step_ids = [s.id for s in request.slices[0].steps]
+    doc = document_of(request)
+    doc["slices"][0]["steps"][1]["ami_tag"] = "s4159"
+    del doc["slices"][0]["steps"][2]
+    filing.save_draft(request, member, filing.checked(doc, request.id), 1)
+    steps = request.slices[0].steps
+    assert [s.id for s in steps] == step_ids[:2]
+    assert [s.ami_tag for s in steps] == ["e8514", "s4159"]
+    doc = document_of(request)
+    doc["slices"][0]["steps"].append(
+        {"step_name": "Atlfast", "ami_tag": "a899", "output_formats": "AOD"}
+    )
+    filing.save_draft(request, member, filing.checked(doc, request.id), 2)
+    assert [s.ordinal for s in request.slices[0].steps] == [0, 1, 2]
+    assert request.slices[0].steps[2].status == StepStatus.NOT_CHECKED
