@@ -180,7 +180,7 @@ def logout():
     end_session(current_user)
     db.session.commit()
     if logout_data and saml.is_enabled():
-        idp_url = saml.logout_url(logout_data, url_for("auth.login", _external=True))
+        idp_url = saml.logout_url(logout_data, url_for("auth.login"))
         if idp_url:
             return redirect(idp_url)
     flash("You are signed out.", "info")

@@ -3,7 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from deftweb.models import Membership, NotifyMode, User, db, new_session_token
+from deftweb.auth.sessions import end_all_sessions
+from deftweb.models import Membership, NotifyMode, User, db
 from deftweb.services import audit
 
 PAGE_SIZE = 50
@@ -54,9 +55,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.is_active == active:
         return
     user.is_active = active
-    user.session_token = new_session_token()
     audit.record(actor, user, "user_enabled" if active else "user_disabled")
-    db.session.flush()
+    end_all_sessions(user)
 
 
 def set_notify_mode(user: User, mode: str) -> None:

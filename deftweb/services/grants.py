@@ -9,6 +9,7 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from deftweb.auth.sessions import end_all_sessions
 from deftweb.models import (
     GlobalRole,
     GrantSource,
@@ -18,7 +19,6 @@ from deftweb.models import (
     UserRole,
     WorkingGroup,
     db,
-    new_session_token,
 )
 from deftweb.services import audit
 
@@ -113,7 +113,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
         raise GrantError(f"{user.username} already has {role} (granted by hand)")
     user.roles.append(UserRole(role=role, source=GrantSource.MANUAL))
     audit.record(actor, user, "role_granted", role=role)
-    _end_sessions(user)
+    end_all_sessions(user)
 
 
 def revoke_role(actor: User, user: User, role: str) -> None:
@@ -124,7 +124,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
     user.roles.remove(row)
     db.session.delete(row)
     audit.record(actor, user, "role_revoked", role=role)
-    _end_sessions(user)
+    end_all_sessions(user)
 
 
 def set_membership(actor: User, user: User, group: WorkingGroup, role: str | None) -> None:
@@ -149,13 +149,7 @@ def set_membership(actor: User, user: User, group: WorkingGroup, role: str | Non
     else:
         row.role = role
     audit.record(actor, user, "membership_set", group=group.code, role=role)
-    _end_sessions(user)
-
-
-def _end_sessions(user: User) -> None:
-    """What a user may do changed: their open sessions end and they sign in afresh."""
-    user.session_token = new_session_token()
-    db.session.flush()
+    end_all_sessions(user)
 
 
 def memberships_of_group(group: WorkingGroup) -> list[Membership]:
