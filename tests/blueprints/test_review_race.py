@@ -165,6 +165,7 @@ def assert_database_agrees(url: str, ids: list[int]) -> None:
         ).all()
         versions = set(db.session.scalars(sa.select(Request.version).where(Request.id.in_(ids))))
         mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+        db.session.remove()
         db.engine.dispose()
     assert statuses == {RequestStatus.REGISTERED: REQUESTS}
     assert sorted(moves) == sorted(ids), "audit rows must equal transitions, one per request"

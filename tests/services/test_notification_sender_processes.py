@@ -105,5 +105,6 @@ def test_sender_killed_after_its_claim_loses_nothing(fresh_database_url):
     assert statuses(app) == {"sent": 5}
     with app.app_context():
         attempts = set(db.session.scalars(sa.select(OutboxMessage.attempts)))
+        db.session.remove()
         db.engine.dispose()
     assert attempts == {2}
