@@ -119,10 +119,7 @@ def get_watch(request_id: int):
 @login_required
 def put_watch(request_id: int):
     """Watch a request: be told about every move, edit and comment."""
-    production_request = _load(request_id, policy.can_watch_request)
-    notifications.watch(production_request, current_user)
-    db.session.commit()
-    return _watch_state(production_request)
+    return _set_watch(request_id, notifications.watch)
 
 
 @blp.delete("/requests/<int:request_id>/watch")
@@ -130,8 +127,12 @@ def put_watch(request_id: int):
 @login_required
 def delete_watch(request_id: int):
     """Stop watching (the requester and cc addresses are always told)."""
+    return _set_watch(request_id, notifications.unwatch)
+
+
+def _set_watch(request_id: int, change) -> dict:
     production_request = _load(request_id, policy.can_watch_request)
-    notifications.unwatch(production_request, current_user)
+    change(production_request, current_user)
     db.session.commit()
     return _watch_state(production_request)
 

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from deftweb.models import GlobalRole, NotifyMode, OutboxMessage, RequestStatus, RequestType, db
+from deftweb.models import GlobalRole, NotifyMode, RequestStatus, RequestType, db
 from deftweb.notify_command import send_due
 from deftweb.services import workflow
 from tests.mail import free_port
+from tests.services.test_workflow import outbox
 
 S = RequestStatus
 
@@ -25,16 +25,6 @@ def approved_once(make):
     return request, requester, convener
 
 
-def rows(request):
-    return list(
-        db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.request_id == request.id)
-            .order_by(OutboxMessage.id)
-        )
-    )
-
-
 def test_sender_delivers_each_message_once(approved_once, mail):
     request, requester, convener = approved_once
     outcome = send_due()
@@ -47,7 +37,7 @@ def test_sender_delivers_each_message_once(approved_once, mail):
     assert to_requester["Subject"].startswith(subject)
     assert to_requester["Message-ID"].startswith("<history.")
     assert "Looks right." in to_requester.get_content()
-    assert {r.status for r in rows(request)} == {"sent"}
+    assert {r.status for r in outbox(request)} == {"sent"}
     assert send_due().sent == []
     assert len(mail.messages) == 2
 
@@ -58,18 +48,18 @@ def test_unreachable_server_retries_with_backoff_then_gives_up(approved_once, ap
     monkeypatch.setitem(app.config, "SMTP_PORT", free_port())  # nothing listens there
     outcome = send_due()
     assert len(outcome.failed) == 2
-    first = rows(request)[0]
+    first = outbox(request)[0]
     assert (first.status, first.attempts) == ("pending", 1)
     assert "ConnectionRefusedError" in first.last_error
     assert first.next_attempt_at - first.created_at >= timedelta(seconds=59)
     assert send_due().failed == {}, "not due again before the backoff ends"
 
-    for row in rows(request):
+    for row in outbox(request):
         row.attempts = app.config["NOTIFY_MAX_ATTEMPTS"] - 1
         row.next_attempt_at = row.created_at
     db.session.flush()
     send_due()
-    assert {(r.status, r.attempts) for r in rows(request)} == {
+    assert {(r.status, r.attempts) for r in outbox(request)} == {
         ("failed", app.config["NOTIFY_MAX_ATTEMPTS"])
     }
 
@@ -82,7 +72,7 @@ def test_digest_readers_get_one_mail_a_day(make, mail):
     workflow.add_comment(request, manager, "Expected next week.")
     assert send_due().sent == []
 
-    for row in rows(request):
+    for row in outbox(request):
         row.created_at -= timedelta(hours=25)
     db.session.flush()
     outcome = send_due()

@@ -36,24 +36,18 @@ def cast(make):
     return request, requester, convener, manager
 
 
+def rows_of(model, request) -> list:
+    """The request's history or outbox rows, oldest first."""
+    query = sa.select(model).where(model.request_id == request.id).order_by(model.id)
+    return list(db.session.scalars(query))
+
+
 def history(request):
-    return list(
-        db.session.scalars(
-            sa.select(RequestHistory)
-            .where(RequestHistory.request_id == request.id)
-            .order_by(RequestHistory.id)
-        )
-    )
+    return rows_of(RequestHistory, request)
 
 
 def outbox(request):
-    return list(
-        db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.request_id == request.id)
-            .order_by(OutboxMessage.id)
-        )
-    )
+    return rows_of(OutboxMessage, request)
 
 
 def test_transition_moves_bumps_version_and_writes_history_and_outbox(cast):
