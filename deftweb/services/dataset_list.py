@@ -2,6 +2,7 @@
 
 from deftweb.models import Dataset, DatasetStatus
 from deftweb.services import list_filters as read
+from deftweb.services import search_index
 from deftweb.services.listing import Column, Filter, Sort, Table
 
 DATASET_STATUSES = [s.value for s in DatasetStatus]
@@ -9,8 +10,7 @@ KINDS = ("mc", "data", "physcont", "user", "group")
 
 
 def _name_contains(term: str):
-    # No trigram index on dataset names: a LIKE scan, which a page's LIMIT keeps short.
-    return Dataset.name.icontains(term, autoescape=True)
+    return search_index.contains(Dataset.name, Dataset.id, term)
 
 
 def _container_clause(answer: str):

@@ -11,7 +11,11 @@ import sqlalchemy as sa
 from deftweb.models import Request, Task, db
 
 #: The FTS5 table that indexes each searched column on SQLite.
-FTS_TABLES = {"tasks.name": "fts_task_names", "requests.description": "fts_request_descriptions"}
+FTS_TABLES = {
+    "tasks.name": "fts_task_names",
+    "requests.description": "fts_request_descriptions",
+    "datasets.name": "fts_dataset_names",
+}
 TRIGRAM = 3
 
 
