@@ -145,3 +145,11 @@ def test_count_is_capped(tasks, monkeypatch):
     small = TABLE.page(TABLE.read(MultiDict({"status": "running"})))
     expected = len(reference(lambda t: t.status == "running", "-id"))
     assert (small.count, small.count_capped) == (expected, False)
+
+
+def test_search_looks_up_the_trigrams_most_likely_rare():
+    from deftweb.services.search_index import likely_rare_trigrams
+
+    assert likely_rare_trigrams("PowhegHerwig7EG_SingleLep_454") == ["454", "_45"]
+    assert likely_rare_trigrams("mc23_601229") == ["229", "122"]
+    assert likely_rare_trigrams("ttbar") == ["bar", "tba"]
