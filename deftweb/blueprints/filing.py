@@ -1,32 +1,47 @@
 """Filing pages: new request, draft edit, the in-place slice editor, clones, submission."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.blueprints.filing_forms import (
-    SLICES_PER_PAGE,
     apply_operation,
     config_text,
     form_document,
-    slice_window,
 )
-from deftweb.htmx import is_htmx
+from deftweb.blueprints.filing_views import (
+    SLICE_CELLS,
+    apply_chosen_template,
+    check_slice,
+    chosen_group,
+    chosen_template,
+    filing_groups,
+    many_slices,
+    refresh_context,
+    render_form,
+)
 from deftweb.models import (
-    Campaign,
-    Project,
     Request,
-    RequestTemplate,
     RequestType,
     Slice,
-    WorkingGroup,
     db,
 )
-from deftweb.services import filing, slice_import
-from deftweb.services.request_documents import apply_template, document_of, starting_document
-from deftweb.services.request_templates import offered_templates
-from deftweb.services.request_validation import STEP_NAMES, Problems, validate_request
+from deftweb.services import filing
+from deftweb.services.request_documents import document_of, starting_document
+from deftweb.services.request_validation import (
+    Problems,
+    validate_request,
+)
 from deftweb.services.workflow import WorkflowError
 
 bp = Blueprint("filing", __name__, url_prefix="/requests")
@@ -55,8 +70,8 @@ def new():
     groups = filing_groups()
     if not groups:
         abort(403, "You are in no working group, so you cannot file requests.")
-    template = _chosen_template(request.args.get("template"))
-    group = template.working_group if template else _chosen_group(request.args.get("group"))
+    template = chosen_template(request.args.get("template"))
+    group = template.working_group if template else chosen_group(request.args.get("group"))
     kind = request.args.get("type") or RequestType.MC
     return render_form(starting_document(group or groups[0], kind, template))
 
@@ -120,17 +135,36 @@ def editor():
     operation = request.form.get("op", "")
     problems, batch = Problems(), None
     if operation == "apply_template":
-        _apply_chosen_template(doc)
+        apply_chosen_template(doc)
     elif operation == "context":
-        _refresh_context(doc)
+        refresh_context(doc)
     elif operation == "check":
         problems = validate_request(doc, request_id=request_id)[1]
     elif operation in ("paste", "import"):
-        batch = _many_slices(doc, operation)
+        batch = many_slices(doc, operation)
     else:
         apply_operation(doc, operation)
     version = _version() if req else None
     return render_form(doc, problems, req=req, version=version, batch=batch)
+
+
+@bp.post("/editor/cell")
+@login_required
+def check_cell():
+    """Check one slice field as it changes: the cell comes back with its error, or without."""
+    match = re.fullmatch(r"slices-(\d+)-(\w+)", request.form.get("cell", ""))
+    cells = {name: (label, cls) for name, label, cls in SLICE_CELLS}
+    if match is None or match[2] not in cells:
+        abort(400, "Name the slice field to check.")
+    i, name = int(match[1]), match[2]
+    # htmx sends the whole form: keep this slice's fields and what judges them
+    wanted = {k: v for k, v in request.form.items() if k.startswith(f"slices-{i}-")}
+    doc = form_document(wanted | {k: request.form.get(k, "") for k in ("request_type", "project")})
+    piece = doc["slices"][0] if doc["slices"] else {}
+    problems = check_slice(doc, piece, i)
+    label, cls = cells[name]
+    macro = get_template_attribute("filing/_cell.html", "cell")
+    return macro(i, name, piece.get(name, ""), label, cls, problems)
 
 
 @bp.post("/<int:request_id>/clone")
@@ -168,36 +202,6 @@ def clone_slice(request_id: int, slice_id: int):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def filing_groups() -> list[WorkingGroup]:
-    """The working groups the current user may file requests for."""
-    groups = sorted((m.working_group for m in current_user.memberships), key=lambda g: g.code)
-    unique = {g.code: g for g in groups if policy.can_file_request_for(current_user, g)}
-    return list(unique.values())
-
-
-def render_form(doc, problems=None, req=None, version=None, batch=None, status=422):
-    group = _chosen_group(doc.get("working_group"))
-    context = {
-        "doc": doc,
-        "errors": problems or {},
-        "req": req,
-        "version": version if version is not None else (req.version if req else None),
-        "groups": filing_groups(),
-        "templates": offered_templates(group, doc.get("request_type")) if group else [],
-        "request_types": list(RequestType),
-        "projects": db.session.scalars(sa.select(Project).order_by(Project.name)).all(),
-        "campaigns": db.session.scalars(sa.select(Campaign).order_by(Campaign.name)).all(),
-        "step_names": STEP_NAMES,
-        "batch": batch,
-        "window": slice_window(doc),
-        "shown_per_page": SLICES_PER_PAGE,
-    }
-    fragment = is_htmx() and not request.headers.get("HX-Boosted")
-    template = "filing/_form.html" if fragment else "filing/page.html"
-    # htmx swaps only 2xx answers: a boosted form gets its refusal as a 200 page
-    return render_template(template, **context), status if problems and not is_htmx() else 200
-
-
 def load_request(request_id: int) -> Request:
     """The request alone: its thousands of slices are read in bulk by the services."""
     return db.get_or_404(Request, request_id, description=f"There is no request {request_id}.")
@@ -210,56 +214,6 @@ def _editable(request_id: int):
         "Only the requester edits a request, and only while it is a draft.",
     )
     return production_request
-
-
-def _chosen_group(code) -> WorkingGroup | None:
-    groups = {g.code: g for g in filing_groups()}
-    return groups.get((code or "").upper())
-
-
-def _chosen_template(template_id) -> RequestTemplate | None:
-    template = db.session.get(RequestTemplate, int(template_id)) if template_id else None
-    if template is None or _chosen_group(template.working_group.code) is None:
-        return None
-    return template
-
-
-def _apply_chosen_template(doc: dict) -> None:
-    template = _chosen_template(doc.get("template_id") or None)
-    if template is None:
-        doc["template_id"] = ""
-        return
-    apply_template(doc, template)
-
-
-def _refresh_context(doc: dict) -> None:
-    """Group or type changed: fill what is still empty from the group's defaults."""
-    group = _chosen_group(doc["working_group"])
-    start = starting_document(group, doc["request_type"]) if group else {}
-    for name, value in start.items():
-        if doc.get(name) in (None, "", []):
-            doc[name] = value
-    template = _chosen_template(doc.get("template_id") or None)
-    kept = template is not None and template.working_group is group
-    if not kept or template.request_type != doc["request_type"]:
-        doc["template_id"] = ""
-
-
-def _many_slices(doc: dict, operation: str) -> slice_import.Batch:
-    chain = doc["default_steps"] or (doc["slices"][-1]["steps"] if doc["slices"] else [])
-    try:
-        if operation == "paste":
-            batch = slice_import.pasted_slices(request.form.get("paste", ""), doc, chain)
-        else:
-            upload = request.files.get("spreadsheet")
-            if upload is None or not upload.filename:
-                return slice_import.Batch(errors=["Choose a CSV or xlsx file first."])
-            batch = slice_import.spreadsheet_slices(upload.filename, upload.read(), doc, chain)
-    except slice_import.ImportRefused as refused:
-        return slice_import.Batch(errors=[str(refused)])
-    doc["window_start"] = len(doc["slices"])  # show the first slice added
-    doc["slices"].extend(batch.slices)
-    return batch
 
 
 def _refusal(error: WorkflowError) -> Problems:

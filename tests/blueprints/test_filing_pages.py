@@ -269,3 +269,32 @@ def test_changing_group_or_type_refreshes_templates_and_fills_empty_defaults(
     assert 'name="priority" id="f-priority" value="300"' in page
     assert "HIGG chain" not in page
     assert '<option value="">(none: group defaults)</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "error"),
+    [
+        ("slices-4-input_dataset", "mc23.bad name", "Not a dataset name"),
+        ("slices-4-dsid", "12", "must be 6 to 8 digits"),
+        ("slices-4-events", "0", "above zero"),
+        ("slices-4-dsid", "601229", None),
+    ],
+)
+def test_a_slice_field_checks_itself_when_changed(client, member, cell, value, error):
+    form = {f"slices-4-{k}": v for k, v in {"dsid": "601229", "brief": "PhPy8EG_x"}.items()}
+    form |= {"slices-4-events": "100", cell: value, "cell": cell, "request_type": "MC"}
+    form |= {"project": "mc23_13p6TeV", "slices-0-dsid": "1", "slices-9-input_dataset": "x"}
+    response = client.post("/requests/editor/cell", data=form, headers=HTMX)
+    page = response.get_data(as_text=True)
+    assert page.startswith("\n<td") or page.lstrip().startswith("<td")
+    assert f'name="{cell}" value="{value}"' in page
+    if error:
+        assert error in page
+        assert 'aria-invalid="true"' in page
+    else:
+        assert "field-error" not in page
+
+
+def test_a_cell_check_needs_a_known_field(client, member):
+    response = client.post("/requests/editor/cell", data={"cell": "slices-0-steps"}, headers=HTMX)
+    assert response.status_code == 400

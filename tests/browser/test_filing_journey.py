@@ -1,5 +1,6 @@
 """Filing journey: a HIGG member files an MC request from the HIGG template, adds three slices,
-fixes the dataset name the form refused beside its row, saves, reopens and finds it all."""
+sees the bad dataset name refused beside its row (as typed, and again on saving), fixes it,
+saves, reopens and finds it all."""
 
 import re
 
@@ -32,6 +33,8 @@ def test_member_files_an_mc_request_from_a_template(page, dev_login):
         page.get_by_label(f"Events of slice {n}").fill("10000")
     page.get_by_label("Events of slice 2").fill("20000")
     page.get_by_label("Input dataset of slice 3").fill(BAD_EVNT)
+    page.get_by_label("Input dataset of slice 3").press("Tab")  # the field checks itself
+    expect(page.locator("#s2-input_dataset-error")).to_contain_text("Not a dataset name")
     page.get_by_label("Comment of slice 3").fill("from the existing EVNT")
     page.get_by_role("button", name="Remove step 1 of slice 3").click()  # no Evgen on an EVNT input
     expect(page.get_by_label("Step 1 of slice 3", exact=True)).to_have_value("Simul")
@@ -45,6 +48,8 @@ def test_member_files_an_mc_request_from_a_template(page, dev_login):
     expect(page.get_by_label("Short description")).to_have_value("ttbar backgrounds for H->bb")
 
     page.get_by_label("Input dataset of slice 3").fill(GOOD_EVNT)
+    page.get_by_label("Input dataset of slice 3").press("Tab")
+    expect(page.locator("#s2-input_dataset-error")).to_have_count(0)
     page.get_by_role("button", name="Save draft").click()
     expect(page).to_have_url(re.compile(r"/requests/\d+/edit$"))
     expect(page.locator("#flashes")).to_contain_text("saved")
