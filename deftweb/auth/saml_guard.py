@@ -1,7 +1,8 @@
 """Checks on a SAML Response made before python3-saml sees it, for what the toolkit lets through.
 
 python3-saml runs every signature Transform through libxmlsec1 (XSLT included: python3-saml issue
-447), accepts a missing Destination, tests Recipient as a substring and skips an absent Audience.
+447), accepts a missing Destination, tests Recipient as a substring and skips an absent Audience;
+libxmlsec would also follow a Reference URI outside the document.
 This module parses the message once with a locked-down parser and refuses all of those.
 """
 
@@ -65,6 +66,14 @@ def check_transforms(root: etree._Element) -> None:
             raise SamlRefused(f"signature transform {transform.get('Algorithm')!r} is not allowed")
 
 
+def check_references(root: etree._Element) -> None:
+    """Every signature reference points inside this document (`#id`): nothing to fetch."""
+    for reference in root.iterfind(".//ds:Reference", NS):
+        uri = reference.get("URI") or ""
+        if not uri.startswith("#") or len(uri) < 2:
+            raise SamlRefused(f"signature reference {uri!r} is not a same-document #id")
+
+
 def the_assertion(root: etree._Element) -> etree._Element:
     """The one plain Assertion, a direct child of the Response (anything else is refused)."""
     everywhere = root.findall(".//saml:Assertion", NS)
@@ -102,4 +111,5 @@ def check_response(encoded: str, acs_url: str, entity_id: str) -> None:
     """Refuse a response python3-saml must not process, or one it would accept too loosely."""
     root = decode_response(encoded)
     check_transforms(root)
+    check_references(root)
     check_addressing(root, acs_url, entity_id)

@@ -2,6 +2,7 @@
 and must be refused, log why, and leave the browser signed out."""
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -92,6 +93,18 @@ CASES = {
     "XSLT transform": lambda f: f.answer([f.signed().replace(C14N, XSLT)]),
     "XPath transform": lambda f: f.answer([f.signed().replace(C14N, XPATH)]),
     "three transforms": lambda f: f.answer([f.signed().replace(C14N, C14N * 2)]),
+    "external reference": lambda f: f.answer(
+        [
+            re.sub(
+                r'<ds:Reference URI="[^"]*"',
+                '<ds:Reference URI="http://evil.example/x"',
+                f.signed(),
+            )
+        ]
+    ),
+    "whole-document reference": lambda f: f.answer(
+        [re.sub(r'<ds:Reference URI="[^"]*"', '<ds:Reference URI=""', f.signed())]
+    ),
     "wrapped signature in Advice": lambda f: f.answer([_evil_assertion(f, f.signed())]),
     "wrapped signature beside": lambda f: f.answer([_evil_assertion(f), f.signed()]),
     "two signed assertions": lambda f: f.answer([f.signed(), f.signed()]),
@@ -170,6 +183,8 @@ REASONS = {
     "XSLT transform": "REC-xslt-19991116' is not allowed",
     "XPath transform": "REC-xpath-19991116' is not allowed",
     "three transforms": "3 transforms in one signature reference",
+    "external reference": "'http://evil.example/x' is not a same-document #id",
+    "whole-document reference": "'' is not a same-document #id",
     "wrapped signature in Advice": "2 assertions",
     "wrapped signature beside": "2 assertions",
     "two signed assertions": "2 assertions",
