@@ -309,3 +309,13 @@ def can_bulk_act_on_tasks(user) -> bool:
 
 def can_bulk_move_requests(user) -> bool:
     return can_use_review_queue(user)
+
+
+# --- Filing: new requests, drafts, clones (deftweb.services.filing) ------------------------------
+
+
+def can_clone_request(user, request) -> bool:
+    """Start a new draft from a request's content: members of its working group."""
+    if request is None or not can_view_request(user, request):
+        return False
+    return can_file_request_for(user, request.working_group)

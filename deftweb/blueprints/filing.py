@@ -58,7 +58,7 @@ def filing_actions(production_request) -> dict:
     group = production_request.working_group
     return {
         "edit": policy.can_edit_request(current_user, production_request),
-        "clone": policy.can_file_request_for(current_user, group),
+        "clone": policy.can_clone_request(current_user, production_request),
         "save_template": policy.can_manage_templates(current_user, group),
     }
 
@@ -172,9 +172,8 @@ def check_cell():
 def clone(request_id: int):
     """A new draft copied from any request I may file for its group."""
     source = load_request(request_id)
-    policy.require(policy.can_view_request(current_user, source))
     policy.require(
-        policy.can_file_request_for(current_user, source.working_group),
+        policy.can_clone_request(current_user, source),
         f"Only members of {source.working_group.code} file requests for it.",
     )
     copy = filing.clone_request(source, current_user)

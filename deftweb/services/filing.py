@@ -92,7 +92,7 @@ def submit_for_review(request: Request, actor: User, expected_version: int) -> R
 
 def clone_request(source: Request, actor: User) -> Request:
     """A new draft of `actor` with the source's fields, slices and steps; no status or history."""
-    if not policy.can_file_request_for(actor, source.working_group):
+    if not policy.can_clone_request(actor, source):
         raise NotAllowed(f"Only members of {source.working_group.code} file requests for it.")
     clone = Request(requester=actor, status=RequestStatus.DRAFT, cloned_from_id=source.id)
     for name in _COLUMNS + tuple(_ROWS.values()):
