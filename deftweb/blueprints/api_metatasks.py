@@ -1,11 +1,16 @@
 """API: meta-tasks (connected tasks, or a request's step chains) as JSON and as GraphML."""
 
 import marshmallow as ma
-from flask_login import login_required
+from flask import current_app, request
+from flask_login import current_user, login_required
+from flask_smorest import abort
 
 from deftweb.api import api_blueprint
+from deftweb.auth import policy
 from deftweb.blueprints.metatasks import graphml_response, load_request_graph, load_task_graph
+from deftweb.models import WorkingGroup, db
 from deftweb.services import metatasks
+from deftweb.services.metatask_import import MetataskImportError, import_metatask, read_graphml
 
 blp = api_blueprint("api_metatasks", __name__, "Meta-tasks: task chains as graphs and GraphML")
 
@@ -59,3 +64,40 @@ def request_metatask_graphml(request_id: int):
     """A request's step chains as GraphML: importable again as a draft request."""
     _, graph = load_request_graph(request_id)
     return graphml_response(graph, f"request-{request_id}.graphml")
+
+
+class ImportArgsSchema(ma.Schema):
+    #: The working group the draft request is filed for (one of yours).
+    group = ma.fields.String(required=True)
+    #: Empty: the graph's own `description` attribute.
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=256))
+
+
+class ImportResultSchema(ma.Schema):
+    request_id = ma.fields.Integer()
+    slices = ma.fields.Integer()
+    steps = ma.fields.Integer()
+
+
+@blp.post("/metatasks/import")
+@blp.arguments(ImportArgsSchema, location="query")
+@blp.response(201, ImportResultSchema)
+@blp.alt_response(403, description="You are not a member of that working group")
+@blp.alt_response(422, description="Not a safe, well-formed GraphML meta-task; `detail` says why")
+@login_required
+def import_metatask_graphml(args):
+    """Import a GraphML meta-task (the request body) as a draft request with that chain."""
+    group = db.session.scalars(db.select(WorkingGroup).filter_by(code=args["group"])).first()
+    policy.require(
+        group is not None and policy.can_file_request_for(current_user, group),
+        "Only members of the working group may file a request for it.",
+    )
+    limit = current_app.config["METATASK_GRAPHML_MAX_BYTES"]
+    try:
+        graph = read_graphml(request.stream.read(limit + 1), limit)
+        created = import_metatask(graph, current_user, group, args["description"])
+    except MetataskImportError as error:
+        abort(422, message=str(error))
+    db.session.commit()
+    steps = sum(len(piece.steps) for piece in created.slices)
+    return {"request_id": created.id, "slices": len(created.slices), "steps": steps}

@@ -105,7 +105,6 @@ def import_graphml():
         graph = read_graphml(upload.stream.read(limit + 1), limit)
         created = import_metatask(graph, current_user, group, request.form.get("description", ""))
     except MetataskImportError as error:
-        db.session.rollback()
         return _import_form(groups, {"file": str(error)}, 422)
     db.session.commit()
     flash(f"Imported as draft request {created.id}.", "success")

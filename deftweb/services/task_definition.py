@@ -108,6 +108,9 @@ def define_tasks(request: Request, actor) -> list[int]:
 def _define(request: Request, actor) -> list[int]:
     if request.project is None:
         raise TaskDefinitionError("the request has no project: set one before approval")
+    # Two definitions of one request at once must not both see "no task yet" (PostgreSQL; SQLite's
+    # write transactions are serial already).
+    db.session.execute(sa.select(Request.id).where(Request.id == request.id).with_for_update())
     existing = _existing_tasks(request.id)
     slices = _slices_with_steps(request.id)
     todo = [

@@ -5,7 +5,15 @@ import io
 import networkx as nx
 import pytest
 
-from deftweb.models import GlobalRole, JediCommand, JediTask, RequestStatus, StepStatus, db
+from deftweb.models import (
+    GlobalRole,
+    JediCommand,
+    JediTask,
+    Request,
+    RequestStatus,
+    StepStatus,
+    db,
+)
 
 
 @pytest.fixture
@@ -156,5 +164,43 @@ def test_task_endpoints_are_in_the_openapi_document(client):
         "/api/v1/metatasks/{task_id}/graphml",
         "/api/v1/requests/{request_id}/metatask",
         "/api/v1/requests/{request_id}/metatask/graphml",
+        "/api/v1/metatasks/import",
     ):
         assert path in paths, path
+
+
+def graphml_chain() -> bytes:
+    graph = nx.DiGraph(project="mc23_13p6TeV", description="from a script")
+    graph.add_node("a", step_name="Evgen", ami_tag="e8514", output_formats="EVNT", dsid="601229")
+    graph.add_node("b", step_name="Simul", ami_tag="s4162", output_formats="HITS")
+    graph.add_edge("a", "b")
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer)
+    return buffer.getvalue()
+
+
+def test_import_a_metatask_through_the_api(client, make, login_as):
+    login_as(make.user(groups={"HIGG": "member"}))
+    response = client.post(
+        "/api/v1/metatasks/import?group=HIGG",
+        data=graphml_chain(),
+        content_type="application/graphml+xml",
+    )
+    assert response.status_code == 201
+    assert (response.json["slices"], response.json["steps"]) == (1, 2)
+    request = db.session.get(Request, response.json["request_id"])
+    assert (request.status, request.description) == ("draft", "from a script")
+
+
+def test_api_import_refuses_entities_and_other_groups(client, make, login_as):
+    login_as(make.user(groups={"HIGG": "member"}))
+    hostile = b'<!DOCTYPE g [<!ENTITY a "b">]><graphml>&a;</graphml>'
+    refused = client.post(
+        "/api/v1/metatasks/import?group=HIGG", data=hostile, content_type="application/xml"
+    )
+    assert refused.status_code == 422
+    assert "DTD" in refused.json["detail"]
+    other = client.post(
+        "/api/v1/metatasks/import?group=SUSY", data=graphml_chain(), content_type="application/xml"
+    )
+    assert other.status_code == 403
