@@ -38,6 +38,7 @@ def filing_groups() -> list[WorkingGroup]:
 
 
 def render_form(doc, problems=None, req=None, version=None, batch=None, status=422):
+    """The request form as a page, or as the fragment an editor button swaps in."""
     group = chosen_group(doc.get("working_group"))
     context = {
         "doc": doc,
@@ -62,12 +63,15 @@ def render_form(doc, problems=None, req=None, version=None, batch=None, status=4
 
 
 def chosen_group(code) -> WorkingGroup | None:
+    """The group named by `code`, if I may file for it."""
     groups = {g.code: g for g in filing_groups()}
     return groups.get((code or "").upper())
 
 
 def chosen_template(template_id) -> RequestTemplate | None:
-    template = db.session.get(RequestTemplate, int(template_id)) if template_id else None
+    """The template asked for, if it is one of my groups' (anything else is ignored)."""
+    number = str(template_id or "")
+    template = db.session.get(RequestTemplate, int(number)) if number.isdigit() else None
     if template is None or chosen_group(template.working_group.code) is None:
         return None
     return template
@@ -95,6 +99,7 @@ def refresh_context(doc: dict) -> None:
 
 
 def many_slices(doc: dict, operation: str) -> slice_import.Batch:
+    """Add the pasted lines or the uploaded spreadsheet's rows that pass; report the others."""
     chain = doc["default_steps"] or (doc["slices"][-1]["steps"] if doc["slices"] else [])
     try:
         if operation == "paste":

@@ -298,3 +298,8 @@ def test_a_slice_field_checks_itself_when_changed(client, member, cell, value, e
 def test_a_cell_check_needs_a_known_field(client, member):
     response = client.post("/requests/editor/cell", data={"cell": "slices-0-steps"}, headers=HTMX)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("template", ["abc", "999999", ""])
+def test_an_unknown_template_in_the_address_is_ignored(client, member, template):
+    assert client.get(f"/requests/new?template={template}").status_code == 200
