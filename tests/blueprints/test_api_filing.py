@@ -128,3 +128,13 @@ def test_the_endpoints_are_in_the_openapi_document(client, member):
     assert "post" in spec["paths"]["/api/v1/requests"]
     assert "patch" in spec["paths"]["/api/v1/requests/{request_id}"]
     assert "get" in spec["paths"]["/api/v1/templates"]
+
+
+def test_after_submission_the_fields_sent_are_checked_too(client, member):
+    created = client.post("/api/v1/requests", json=mc_document() | {"submit": True}).get_json()
+    url = f"/api/v1/requests/{created['id']}"
+    response = client.patch(url, json={"description": "x" * 300})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/description"
+    body = client.patch(url, json={"description": "  trimmed  "}).get_json()
+    assert body["description"] == "trimmed"
