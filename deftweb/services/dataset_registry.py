@@ -135,7 +135,11 @@ def register_list(actor: User, lines: list[str]) -> list[LineResult]:
     if not results:
         raise RegistrationError("Paste at least one name, one per line.", "names")
     if all(r.ok for r in results):
-        datasets = _insert_all(actor, [r.parsed for r in results])
+        try:
+            datasets = _insert_all(actor, [r.parsed for r in results])
+        except AlreadyRegistered:
+            _mark_taken(results)  # registered meanwhile: say so on their lines, as if found first
+            return results
         for result, dataset in zip(results, datasets, strict=True):
             result.dataset = dataset
     return results

@@ -79,6 +79,32 @@ def test_two_api_clients_registering_one_name_at_once(scratch_app):
         assert _rows_named(scratch_app, name) == 1
 
 
+def test_two_lists_sharing_a_name_one_is_registered_whole_the_other_not_at_all(scratch_app):
+    clients = [_signed_in_client(scratch_app) for _ in range(2)]
+    for round_number in range(ROUNDS):
+        shared, *own = (NAME.format(14800 + 3 * round_number + n) for n in range(3))
+        start = threading.Barrier(2)
+
+        def post(pair, start=start, shared=shared):
+            client, name = pair
+            start.wait()
+            return client.post("/api/v1/datasets/bulk", json={"names": [name, shared]})
+
+        with ThreadPoolExecutor(2) as pool:
+            responses = list(pool.map(post, zip(clients, own, strict=True)))
+        statuses = [r.status_code for r in responses]
+        assert sorted(statuses) == [201, 409], [r.get_json() for r in responses]
+        loser = statuses.index(409)
+        problem = responses[loser].get_json()
+        assert problem["detail"] == "Nothing registered: 1 of 2 names refused."
+        assert problem["errors"] == [
+            {"pointer": "/names/1", "detail": f"{shared} is already registered"}
+        ]
+        assert _rows_named(scratch_app, shared) == 1
+        assert _rows_named(scratch_app, own[loser]) == 0, "the refused list left a row behind"
+        assert _rows_named(scratch_app, own[1 - loser]) == 1
+
+
 def test_a_name_committed_while_we_wait_for_the_lock_is_refused_cleanly(scratch_app):
     """The other registration holds its insert open until ours is queued behind it: ours must end
     in AlreadyRegistered (PostgreSQL: unique violation after our check; SQLite: the write lock)."""
