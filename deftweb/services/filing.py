@@ -5,8 +5,6 @@ workflow's) and writes a `RequestHistory` row in the caller's transaction. Draft
 watchers: nobody but the requester sees a draft change until it is submitted.
 """
 
-import sqlalchemy as sa
-
 from deftweb.auth import policy
 from deftweb.models import (
     HistoryKind,
@@ -99,15 +97,10 @@ def clone_request(source: Request, actor: User) -> Request:
         setattr(clone, name, getattr(source, name))
     db.session.add(clone)
     db.session.flush()
-    hidden = set(
-        db.session.scalars(
-            sa.select(Slice.id).where(Slice.request_id == source.id, Slice.is_hidden)
-        )
-    )
     copies = [
         slice_document(piece) | {"cloned_from_id": piece["id"]}
         for piece in slice_store.stored_slices(source.id)
-        if piece["id"] not in hidden
+        if not piece["is_hidden"]  # hidden slices were set aside: a clone leaves them behind
     ]
     slice_store.insert_slices(clone.id, copies)
     _history(clone, actor, HistoryKind.CREATED, f"Cloned from request {source.id}.")
