@@ -180,3 +180,9 @@ def test_bad_steps_are_refused_naming_the_node(make, change, message):
     change(graph)
     with pytest.raises(MetataskImportError, match=message):
         import_metatask(graph, make.user(), make.group("HIGG"))
+
+
+def test_too_many_nodes_are_refused(monkeypatch):
+    monkeypatch.setattr("deftweb.services.metatask_import.MAX_STEPS", 5)
+    with pytest.raises(MetataskImportError, match="more than 5 nodes"):
+        read_graphml(networkx_made_metatask(), LIMIT)
