@@ -110,7 +110,7 @@ def _step_row(step: dict, ordinal: int) -> dict:
 
 def _slice_dict(row, steps) -> dict:
     piece = {name: getattr(row, name) for name in ("id", "cloned_from_id", *SLICE_COLUMNS)}
-    piece["ordinal"] = row.ordinal
+    piece |= {"ordinal": row.ordinal, "is_hidden": row.is_hidden}
     piece["steps"] = [
         {"id": s.id} | {name: getattr(s, name) for name in STEP_COLUMNS} for s in steps
     ]
