@@ -13,26 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from deftweb.models import (
     AuditEvent,
-    Dataset,
-    DatasetStatus,
-    JediTask,
     Request,
     Slice,
     StepStatus,
     Task,
-    TaskStatus,
     db,
-    utcnow,
 )
-from deftweb.models.datasets import container_contents
 from deftweb.services import nomenclature
-from deftweb.services.bulk_rows import ids_by_name, insert_rows
-from deftweb.services.jedi_sync import COUNTERS
-from deftweb.services.task_generator import bulk_insert_tasks
 from deftweb.services.task_ids import allocate_task_ids
 from deftweb.services.task_parameters import (
-    PROD_SOURCE_LABEL,
-    VO,
     Origin,
     StepError,
     TaskInput,
@@ -44,6 +33,7 @@ from deftweb.services.task_parameters import (
     task_priority,
     ticket_of,
 )
+from deftweb.services.task_rows import dataset_row, handoff_row, task_row, write_rows
 
 #: Production approval approves every step nobody held back: NotChecked steps are defined (and
 #: become Approved) like Approved ones; Waiting steps wait, Skipped ones are skipped (prodtask).
@@ -207,7 +197,7 @@ def _plan_step(plan, context, request, piece, origin: Origin, step, parent, tags
     outputs = {t: nomenclature.output_dataset_name(name, t, task_id) for t in output_types(step)}
     chain_id = defined[parent.id].chain_id if source.parent_id else task_id
     priority = task_priority(request, piece, step)
-    task = _task_row(context, request, piece, step, task_id, name, priority)
+    task = task_row(context, request, piece, step, task_id, name, priority)
     task.update(parent_id=source.parent_id, chain_id=chain_id)
     params = jedi_parameters(
         context | {"taskPriority": priority, "nEvents": piece.events or 0},
@@ -218,8 +208,8 @@ def _plan_step(plan, context, request, piece, origin: Origin, step, parent, tags
         list(outputs.values()),
     )
     plan.tasks.append(task)
-    plan.handoffs.append(_handoff_row(task, params))
-    plan.datasets.extend(_dataset_row(dataset, task) for dataset in outputs.values())
+    plan.handoffs.append(handoff_row(task, params))
+    plan.datasets.extend(dataset_row(dataset, task) for dataset in outputs.values())
     defined[step.id] = _Defined(task_id, chain_id, name, step.output_formats, outputs)
 
 
@@ -239,109 +229,10 @@ def _task_input(origin: Origin, step, parent, defined) -> TaskInput:
     return TaskInput(parent_task.output(wanted), parent_task.id)
 
 
-def _task_row(context, request, piece, step, task_id, name, priority) -> dict:
-    now = utcnow()
-    return {
-        "id": task_id,
-        "request_id": request.id,
-        "slice_id": piece.id,
-        "step_id": step.id,
-        "name": name,
-        "project": name.split(".", 1)[0],
-        "username": context["userName"],
-        "working_group": context["workingGroup"],
-        "campaign": context["campaign"],
-        "step_name": step.step_name,
-        "ami_tag": step.ami_tag,
-        "output_formats": step.output_formats,
-        "status": TaskStatus.WAITING.value,
-        "priority": priority,
-        "total_events": piece.events or 0,
-        "processed_events": 0,
-        "total_jobs": 0,
-        "done_jobs": 0,
-        "failed_jobs": 0,
-        "submitted_at": now,
-        "started_at": None,
-        "ended_at": None,
-        "updated_at": now,
-    }
-
-
-def _handoff_row(task: dict, params: dict) -> dict:
-    return {
-        "task_id": task["id"],
-        "status": TaskStatus.WAITING.value,
-        "parent_tid": task["parent_id"],
-        "chain_tid": task["chain_id"],
-        "name": task["name"],
-        "username": task["username"],
-        "priority": task["priority"],
-        "vo": VO,
-        "prod_source_label": PROD_SOURCE_LABEL,
-        "parameters": params,
-        **dict.fromkeys(COUNTERS, 0),
-        "created_at": task["submitted_at"],
-        "jedi_updated_at": None,
-        "synced_at": None,
-    }
-
-
-def _dataset_row(name: str, task: dict) -> dict:
-    project = task["project"]
-    return {
-        "name": name,
-        "scope": project,
-        "project": project,
-        "data_type": name.split(".")[4],
-        "kind": "data" if project.startswith("data") else "mc",
-        "is_container": False,
-        "task_id": task["id"],
-        "status": DatasetStatus.REGISTERED.value,
-        "events": 0,
-        "files": 0,
-        "created_at": task["submitted_at"],
-        "updated_at": task["submitted_at"],
-    }
-
-
 def _insert(plan: _Plan, actor) -> None:
     """Write the plan in one savepoint: a database refusal undoes every row of it."""
     try:
         with db.session.begin_nested():
-            bulk_insert_tasks(plan.tasks)
-            insert_rows(JediTask.__table__, plan.handoffs)
-            _insert_datasets(plan.datasets, actor)
+            write_rows(plan.tasks, plan.handoffs, plan.datasets, actor)
     except sa.exc.IntegrityError as error:
         raise TaskDefinitionError(f"the database refused the new tasks: {error.orig}") from error
-
-
-def _insert_datasets(rows: list[dict], actor) -> None:
-    """Register the output datasets and put each into its container (made when missing)."""
-    table = Dataset.__table__
-    creator = actor.id if actor else None
-    samples: dict[str, dict] = {}
-    containers: dict[str, str] = {}
-    for row in rows:
-        row["created_by_id"] = creator
-        # The name was composed (and checked) by the nomenclature module with this very suffix.
-        container = row["name"].removesuffix(f"_tid{row['task_id']:08d}_00")
-        containers[row["name"]] = container
-        samples.setdefault(container, row)
-    insert_rows(table, rows)
-    known = ids_by_name(table, sorted(samples))
-    missing = [
-        samples[name] | {"name": name, "is_container": True, "task_id": None}
-        for name in sorted(samples)
-        if name not in known
-    ]
-    insert_rows(table, missing)
-    known.update(ids_by_name(table, [row["name"] for row in missing]))
-    dataset_ids = ids_by_name(table, [row["name"] for row in rows])
-    insert_rows(
-        container_contents,
-        [
-            {"container_id": known[container], "dataset_id": dataset_ids[name]}
-            for name, container in containers.items()
-        ],
-    )
