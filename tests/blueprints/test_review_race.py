@@ -41,6 +41,7 @@ from tests.mail import free_port
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
 REQUESTS = 200
+#: gunicorn workers, as many as the client processes: up to 4 transactions at once.
 WORKERS = 4
 
 pytestmark = [pytest.mark.slow, pytest.mark.no_transaction]
