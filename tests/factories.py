@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from deftweb.models import (
     Dataset,
     GlobalRole,
+    JediTask,
     Membership,
     Project,
     Request,
@@ -105,7 +106,8 @@ class Factories:
         db.session.flush()
         return template
 
-    def task(self, request: Request | None = None, **fields) -> Task:
+    def task(self, request: Request | None = None, handoff: bool = False, **fields) -> Task:
+        """A task; `handoff=True` gives it its JEDI hand-off row too."""
         task_id = fields.pop("id", None) or allocate_task_ids(1)[0]
         task = Task(
             id=task_id,
@@ -119,6 +121,8 @@ class Factories:
         )
         db.session.add(task)
         db.session.flush()
+        if handoff:
+            self.handoff(task)
         return task
 
     def dataset(self, name: str | None = None, **fields) -> Dataset:
@@ -137,3 +141,16 @@ class Factories:
         db.session.add(dataset)
         db.session.flush()
         return dataset
+
+    def handoff(self, task: Task, **fields) -> JediTask:
+        """The JEDI hand-off row of `task` (status waiting, empty parameters unless given)."""
+        row = JediTask(
+            task_id=task.id,
+            name=task.name,
+            username=task.username,
+            parameters=fields.pop("parameters", {}),
+            **fields,
+        )
+        db.session.add(row)
+        db.session.flush()
+        return row

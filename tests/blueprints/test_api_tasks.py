@@ -21,16 +21,8 @@ def manager(make, login_as):
     return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
-def with_handoff(task, **fields):
-    db.session.add(
-        JediTask(task_id=task.id, name=task.name, username=task.username, parameters={}, **fields)
-    )
-    db.session.flush()
-    return task
-
-
 def test_task_detail_has_parameters_datasets_and_actions(client, make, manager):
-    task = with_handoff(make.task(status="running"))
+    task = make.task(status="running", handoff=True)
     db.session.get(JediTask, task.id).parameters = {"taskName": task.name}
     body = client.get(f"/api/v1/tasks/{task.id}").json
     assert body["parameters"] == {"taskName": task.name}
@@ -49,8 +41,8 @@ def test_tasks_of_a_request_page_by_page(client, make, manager):
 
 
 def test_single_action_answers_with_the_refusal_status(client, make, manager):
-    running = with_handoff(make.task(status="running"))
-    done = with_handoff(make.task(status="done"))
+    running = make.task(status="running", handoff=True)
+    done = make.task(status="done", handoff=True)
     ok = client.post(f"/api/v1/tasks/{running.id}/actions", json={"action": "abort"})
     assert ok.status_code == 200
     assert ok.json["ok"] is True
@@ -61,7 +53,7 @@ def test_single_action_answers_with_the_refusal_status(client, make, manager):
 
 
 def test_priority_problems_point_at_the_field(client, make, manager):
-    task = with_handoff(make.task(status="running"))
+    task = make.task(status="running", handoff=True)
     response = client.post(
         f"/api/v1/tasks/{task.id}/actions", json={"action": "change_priority", "priority": -5}
     )
@@ -71,8 +63,8 @@ def test_priority_problems_point_at_the_field(client, make, manager):
 
 def test_bulk_actions_report_per_task(client, make, login_as):
     convener = login_as(make.user(groups={"HIGG": "convener"}))
-    higg = with_handoff(make.task(status="running", working_group="AP_HIGG"))
-    susy = with_handoff(make.task(status="running", working_group="AP_SUSY"))
+    higg = make.task(status="running", working_group="AP_HIGG", handoff=True)
+    susy = make.task(status="running", working_group="AP_SUSY", handoff=True)
     body = client.post(
         "/api/v1/tasks/actions",
         json={"action": "change_priority", "priority": 560, "task_ids": [higg.id, susy.id]},
@@ -93,7 +85,7 @@ def test_status_report_needs_a_service_account_signed_in_by_certificate(
     robot = login_as(make.user(username="jedi-robot"))
     monkeypatch.setitem(app.config, "JEDI_SERVICE_ACCOUNTS", ["jedi-robot"])
     request = make.request(status=RequestStatus.WORKING, requester=robot)
-    task = with_handoff(make.task(request=request, status="running"))
+    task = make.task(request=request, status="running", handoff=True)
     report = {"tasks": [{"task_id": task.id, "status": "done", "processed_events": 500}]}
     assert client.post("/api/v1/tasks/status", json=report).status_code == 403  # dev login
     with client.session_transaction() as session:

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from deftweb.models import (
     GlobalRole,
     JediCommand,
-    JediTask,
     Request,
     RequestStatus,
     StepStatus,
@@ -23,11 +22,8 @@ def manager(make, login_as):
 
 
 def chain(make, **fields):
-    first = make.task(status="running", **fields)
-    second = make.task(parent_id=first.id, chain_id=first.id, status="waiting", **fields)
-    for task in (first, second):
-        db.session.add(JediTask(task_id=task.id, name=task.name, username="u", parameters={}))
-    db.session.flush()
+    first = make.task(status="running", handoff=True, **fields)
+    second = make.task(parent_id=first.id, chain_id=first.id, handoff=True, **fields)
     return first, second
 
 

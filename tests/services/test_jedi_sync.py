@@ -9,13 +9,6 @@ from deftweb.models import Dataset, JediTask, RequestHistory, RequestStatus, db,
 from deftweb.services.jedi_sync import record_jedi_report, request_outcome, sync_jedi
 
 
-def handoff_task(make, request=None, **fields):
-    task = make.task(request=request, **fields)
-    db.session.add(JediTask(task_id=task.id, name=task.name, username=task.username, parameters={}))
-    db.session.flush()
-    return task
-
-
 def jedi_writes(task, status, **counters):
     db.session.execute(
         sa.update(JediTask)
@@ -42,7 +35,7 @@ def test_request_outcome(counts, outcome):
 
 
 def test_sync_copies_status_counters_and_times(make):
-    task = handoff_task(make, status="waiting")
+    task = make.task(status="waiting", handoff=True)
     jedi_writes(task, "running", total_events=1000, processed_events=10, total_jobs=5, done_jobs=1)
     result = sync_jedi()
     assert result.tasks == 1
@@ -59,7 +52,7 @@ def test_sync_copies_status_counters_and_times(make):
 
 
 def test_jedi_only_statuses_are_shown_in_deft_words(make):
-    task = handoff_task(make, status="waiting")
+    task = make.task(status="waiting", handoff=True)
     jedi_writes(task, "tobroken")
     sync_jedi()
     db.session.refresh(task)
@@ -68,7 +61,7 @@ def test_jedi_only_statuses_are_shown_in_deft_words(make):
 
 
 def test_obsolete_tasks_stay_obsolete(make):
-    task = handoff_task(make, status="obsolete")
+    task = make.task(status="obsolete", handoff=True)
     jedi_writes(task, "done")
     sync_jedi()
     db.session.refresh(task)
@@ -77,7 +70,7 @@ def test_obsolete_tasks_stay_obsolete(make):
 
 def test_request_becomes_done_when_every_task_is_done(make):
     request = make.request(status=RequestStatus.WORKING)
-    tasks = [handoff_task(make, request, status="running") for _ in range(2)]
+    tasks = [make.task(request, status="running", handoff=True) for _ in range(2)]
     jedi_writes(tasks[0], "done")
     assert sync_jedi().requests == {}
     jedi_writes(tasks[1], "done")
@@ -94,7 +87,7 @@ def test_request_becomes_done_when_every_task_is_done(make):
 
 def test_request_finished_when_some_are_only_partly_done(make):
     request = make.request(status=RequestStatus.WORKING)
-    done, partly = (handoff_task(make, request, status="running") for _ in range(2))
+    done, partly = (make.task(request, status="running", handoff=True) for _ in range(2))
     jedi_writes(done, "done")
     jedi_writes(partly, "finished")
     assert sync_jedi().requests == {request.id: "finished"}
@@ -104,14 +97,14 @@ def test_request_finished_when_some_are_only_partly_done(make):
 
 def test_a_request_not_working_is_left_alone(make):
     request = make.request(status=RequestStatus.APPROVED)
-    task = handoff_task(make, request, status="running")
+    task = make.task(request, status="running", handoff=True)
     jedi_writes(task, "done")
     assert sync_jedi().requests == {}
     assert request.status == "approved"
 
 
 def test_record_report_writes_the_handoff_rows(make):
-    task = handoff_task(make, status="running")
+    task = make.task(status="running", handoff=True)
     unknown = record_jedi_report(
         [
             {"task_id": task.id, "status": "done", "processed_events": 99},
@@ -126,14 +119,14 @@ def test_record_report_writes_the_handoff_rows(make):
 
 
 def test_sync_works_in_batches(make):
-    tasks = [handoff_task(make, status="waiting") for _ in range(5)]
+    tasks = [make.task(status="waiting", handoff=True) for _ in range(5)]
     for task in tasks:
         jedi_writes(task, "ready")
     assert sync_jedi(batch_size=2).tasks == 5
 
 
 def test_times_are_stored_as_utc_like_every_timestamp(make):
-    task = handoff_task(make, status="waiting")
+    task = make.task(status="waiting", handoff=True)
     jedi_writes(task, "done")
     sync_jedi()
     db.session.expire_all()
@@ -144,7 +137,7 @@ def test_times_are_stored_as_utc_like_every_timestamp(make):
 
 
 def test_output_datasets_follow_their_task(make):
-    task = handoff_task(make, status="waiting")
+    task = make.task(status="waiting", handoff=True)
     output = Dataset(name=f"x.tid{task.id}", scope="mc23_13p6TeV", kind="mc", task_id=task.id)
     gone = Dataset(name=f"y.tid{task.id}", scope="mc23_13p6TeV", kind="mc", task_id=task.id)
     gone.status = "deleted"

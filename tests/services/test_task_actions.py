@@ -26,12 +26,6 @@ def people(make):
     }
 
 
-def with_handoff(task):
-    db.session.add(JediTask(task_id=task.id, name=task.name, username=task.username, parameters={}))
-    db.session.flush()
-    return task
-
-
 #: (who, action, task status) -> allowed. A HIGG task throughout.
 CASES = [
     (MANAGER, "abort", "running", True),
@@ -60,7 +54,7 @@ CASES = [
 
 @pytest.mark.parametrize(("who", "action", "status", "allowed"), CASES)
 def test_permission_table(make, people, who, action, status, allowed):
-    task = with_handoff(make.task(status=status, working_group="AP_HIGG"))
+    task = make.task(status=status, working_group="AP_HIGG", handoff=True)
     assert (TaskAction(action) in allowed_actions(people[who], task)) is allowed
     (result,) = perform(people[who], action, [task.id], priority=500)
     assert result.ok is allowed, result.message
@@ -69,7 +63,7 @@ def test_permission_table(make, people, who, action, status, allowed):
 
 
 def test_abort_writes_command_audit_and_shows_toabort(make, people):
-    task = with_handoff(make.task(status="running"))
+    task = make.task(status="running", handoff=True)
     (result,) = perform(people[MANAGER], "abort", [task.id])
     command = db.session.get(JediCommand, result.command_id)
     assert (command.command, command.status, command.requested_by_id) == (
@@ -89,7 +83,7 @@ def test_abort_writes_command_audit_and_shows_toabort(make, people):
 
 
 def test_group_users_may_not_go_above_570(make, people):
-    task = with_handoff(make.task(status="running", priority=500))
+    task = make.task(status="running", priority=500, handoff=True)
     (refused,) = perform(people[HIGG_CONVENER], "change_priority", [task.id], priority=571)
     assert not refused.ok
     assert refused.status_code == 403
@@ -112,9 +106,9 @@ def test_priority_must_be_a_number_in_range(make, people):
 
 
 def test_bulk_action_reports_per_task(make, people):
-    higg = with_handoff(make.task(status="running", working_group="AP_HIGG"))
-    susy = with_handoff(make.task(status="running", working_group="GP_SUSY"))
-    done = with_handoff(make.task(status="done", working_group="AP_HIGG"))
+    higg = make.task(status="running", working_group="AP_HIGG", handoff=True)
+    susy = make.task(status="running", working_group="GP_SUSY", handoff=True)
+    done = make.task(status="done", working_group="AP_HIGG", handoff=True)
     results = perform(people[HIGG_CONVENER], "abort", [higg.id, susy.id, done.id, 1, higg.id])
     assert [(r.task_id, r.ok, r.status_code) for r in results] == [
         (higg.id, True, 200),
@@ -127,7 +121,7 @@ def test_bulk_action_reports_per_task(make, people):
 
 
 def test_a_task_changed_meanwhile_is_a_conflict(make, people):
-    task = with_handoff(make.task(status="running"))
+    task = make.task(status="running", handoff=True)
     db.session.execute(
         sa.update(type(task)).where(type(task).id == task.id).values(status="done"),
         execution_options={"synchronize_session": False},
