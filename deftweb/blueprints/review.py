@@ -68,7 +68,7 @@ def page_context(production_request) -> dict:
         "discussion": review_views.discussion_of(production_request.id),
         "editable": [f for f in EDIT_FORM_FIELDS if f in editable],
         "field_labels": EDIT_FORM_FIELDS,
-        "watching": notifications.is_watching(production_request, user),
+        "watch_reason": notifications.watch_reason(production_request, user),
         "watchers": notifications.watchers_of(production_request),
         "can_comment": policy.can_comment_on_request(user, production_request),
         "errors": {},
@@ -174,6 +174,8 @@ def watch(request_id: int):
     policy.require(policy.can_watch_request(current_user, production_request))
     if request.form.get("watch") == "off":
         notifications.unwatch(production_request, current_user)
+        if notifications.is_watching(production_request, current_user):
+            return _after_change(request_id, "You are named on this request: you are always told.")
         return _after_change(request_id, "You no longer watch this request.")
     notifications.watch(production_request, current_user)
     return _after_change(request_id, "You watch this request now.")

@@ -77,10 +77,18 @@ def _manual_watchers(request: Request) -> list[Watcher]:
     )
 
 
+def watch_reason(request: Request, user: User) -> str | None:
+    """Why `user` is told about this request (requester, cc or manual), or None."""
+    email = (user.email or "").lower()
+    for recipient in watchers_of(request):
+        if recipient.user is user or recipient.address.lower() == email:
+            return recipient.reason
+    return None
+
+
 def is_watching(request: Request, user: User) -> bool:
     """Told about this request, whether named on it or by pressing Watch."""
-    email = (user.email or "").lower()
-    return any(r.user is user or r.address.lower() == email for r in watchers_of(request))
+    return watch_reason(request, user) is not None
 
 
 def watch(request: Request, user: User) -> None:

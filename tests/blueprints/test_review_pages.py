@@ -229,3 +229,10 @@ def test_navigation_offers_the_queue_to_reviewers_only(client, login_as, waiting
     assert ">Review queue</a>" in page(client, waiting.id)
     login_as(waiting.requester)
     assert ">Review queue</a>" not in page(client, waiting.id)
+
+
+def test_the_requester_always_watches(client, login_as, waiting):
+    login_as(waiting.requester)
+    html = page(client, waiting.id)
+    assert "Watching ✓ (requester)</button>" in html
+    assert 'aria-pressed="true" disabled' in html
