@@ -77,7 +77,7 @@ def save_draft(request: Request, actor: User, clean: dict, expected_version: int
     diff = document_diff(old, clean_to_document(clean))
     if not diff:
         return None
-    workflow._compare_and_set(request, expected_version, None, **_column_values(clean))
+    workflow.compare_and_set(request, expected_version, None, **_column_values(clean))
     slice_store.sync_slices(request.id, stored, clean["slices"])
     return _history(request, actor, HistoryKind.EDIT, "", diff)
 

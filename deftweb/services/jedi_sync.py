@@ -13,7 +13,6 @@ from deftweb.models import (
     ENDED_TASK_STATUSES,
     Dataset,
     DatasetStatus,
-    HistoryKind,
     JediTask,
     Request,
     RequestStatus,
@@ -218,9 +217,5 @@ def settle_request(request_id: int) -> str | None:
     request = db.session.get(Request, request_id)
     if target is None or request is None or find_transition(request.status, target) is None:
         return None
-    source = request.status
-    # A move decided by JEDI's facts, not by a person: the table and the compare-and-set apply,
-    # the role gate does not (there is no actor).
-    workflow._compare_and_set(request, request.version, target, status=target)
-    workflow._record(request, None, HistoryKind.TRANSITION, SETTLED_COMMENT, source, target)
+    workflow.automatic_transition(request, target, SETTLED_COMMENT)
     return target

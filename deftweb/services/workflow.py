@@ -71,7 +71,7 @@ def transition(
         raise NotAllowed(f"You may not {move.action.lower()} request {request.id}.")
     comment = _clean_comment(comment, required=move.comment_required)
     source = request.status
-    _compare_and_set(request, expected_version, to_status, status=to_status)
+    compare_and_set(request, expected_version, to_status, status=to_status)
     entry = _record(request, actor, HistoryKind.TRANSITION, comment, source, to_status)
     for hook in ON_STATUS.get(to_status, ()):
         hook(request, actor)
@@ -84,7 +84,7 @@ def automatic_transition(request: Request, to_status: str, comment: str) -> Requ
     if find_transition(request.status, to_status) is None:
         raise InvalidChange(no_move_message(request, to_status), pointer="/to")
     source = request.status
-    _compare_and_set(request, request.version, to_status, status=to_status)
+    compare_and_set(request, request.version, to_status, status=to_status)
     entry = _record(request, None, HistoryKind.TRANSITION, comment, source, to_status)
     for hook in ON_STATUS.get(to_status, ()):
         hook(request, None)
@@ -106,7 +106,7 @@ def edit_request(request: Request, actor: User, changes: dict, expected_version:
     diff = {k: [getattr(request, k), v] for k, v in changes.items() if getattr(request, k) != v}
     if not diff:
         return None
-    _compare_and_set(request, expected_version, None, **{k: new for k, (_, new) in diff.items()})
+    compare_and_set(request, expected_version, None, **{k: new for k, (_, new) in diff.items()})
     return _record(request, actor, HistoryKind.EDIT, "", diff=diff)
 
 
@@ -130,7 +130,9 @@ def _clean_comment(text: str | None, required: bool) -> str:
     return text
 
 
-def _compare_and_set(request: Request, version: int, to_status: str | None, **values) -> None:
+def compare_and_set(request: Request, version: int, to_status: str | None, **values) -> None:
+    """The one UPDATE of a request row: only if version and status are still what was read;
+    bumps the version, or raises StaleRequest saying what changed meanwhile."""
     db.session.flush()
     values["updated_at"] = utcnow()
     result = db.session.execute(
