@@ -28,4 +28,4 @@ def test_dev_login_dashboard_task_and_request(page):
     expect(page.get_by_role("heading", name=f"Request {request_id}")).to_be_visible()
     expect(page.locator("#slices tbody tr").first).to_be_visible()
     expect(page.locator(f"#request-tasks a:text-is('{task_id}')")).to_be_visible()
-    expect(page.locator("#history li").first).to_contain_text("created it")
+    expect(page.locator("#history li", has_text="created it")).to_have_count(1)
