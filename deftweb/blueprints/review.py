@@ -71,6 +71,7 @@ def page_context(production_request) -> dict:
         "watch_reason": notifications.watch_reason(production_request, user),
         "watchers": notifications.watchers_of(production_request),
         "can_comment": policy.can_comment_on_request(user, production_request),
+        "can_define_tasks": policy.can_define_tasks(user, production_request),
         "errors": {},
         "form": {},
     }
