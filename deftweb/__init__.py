@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    _init_security(app)  # first: unusable SAML settings stop the app before anything is bound
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -43,7 +44,6 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
-    _init_security(app)
 
 
 def _init_security(app: Flask) -> None:
