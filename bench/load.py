@@ -47,6 +47,12 @@ def _wait_until_up(base: str, server) -> None:
     raise RuntimeError("gunicorn did not answer within 20 s")
 
 
+def settle(base: str) -> None:
+    """Wait until both workers are free: a slow page leaves requests queued after wrk stops."""
+    for _ in range(4):
+        urllib.request.urlopen(base + "/healthz", timeout=300).read()
+
+
 def wrk(url: str, cookie: tuple[str, str], seconds: int) -> dict:
     """Requests/s and latency percentiles of `url` under 4 concurrent connections."""
     header = f"Cookie: {cookie[0]}={cookie[1]}"

@@ -81,7 +81,8 @@ def _time_pages(app, options) -> dict:
         entry["deftweb"] = measure.time_page(app, scenario.url, options.runs)
         if scenario.reference_url:
             runs = options.reference_runs
-            entry["reference"] = measure.time_page(app, scenario.reference_url, runs, warmup=2)
+            reference = measure.time_page(app, scenario.reference_url, runs, 1, budget_s=30)
+            entry["reference"] = reference
         pages[scenario.key] = entry
     return pages
 
@@ -96,10 +97,10 @@ def _load_test(app, settings: dict, options) -> dict:
             if not scenario.load_test:
                 continue
             log(f"  wrk {scenario.label}")
-            figures[scenario.key] = {
-                "deftweb": load.wrk(base + scenario.url, cookie, options.wrk_seconds),
-                "reference": load.wrk(base + scenario.reference_url, cookie, options.wrk_seconds),
-            }
+            figures[scenario.key] = {}
+            for side, path in (("deftweb", scenario.url), ("reference", scenario.reference_url)):
+                load.settle(base)
+                figures[scenario.key][side] = load.wrk(base + path, cookie, options.wrk_seconds)
     return figures
 
 

@@ -80,6 +80,7 @@ CASES = {
     "user": ({"user": "prodmgr2"}, lambda t: t.username == "prodmgr2"),
     "name, any case": ({"name": "ZEE"}, lambda t: "zee" in t.name.lower()),
     "short name term": ({"name": "gH"}, lambda t: "gh" in t.name.lower()),
+    "long term with digits": ({"name": "13P6TEV.60001"}, lambda t: ".60001" in t.name),
     "name with LIKE wildcards": ({"name": "8EG_%"}, lambda t: "8eg_%" in t.name.lower()),
     "updated window": (
         {"updated_from": "2026-11-01T03:00", "updated_to": "2026-11-01T08:00"},
