@@ -50,6 +50,7 @@ def _forget_request_user(app, **_extra):
     """Tests keep one app context open, so `g` outlives a request: drop who the last one was."""
     g.pop("_login_user", None)
     g.pop("auth_method", None)
+    g.pop("certificate_refused", None)
 
 
 def app_settings(database_url: str, **overrides) -> dict:

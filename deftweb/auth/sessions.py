@@ -40,6 +40,8 @@ def unauthorized():
     from deftweb.htmx import is_htmx
 
     if wants_json():
+        if g.get("certificate_refused"):  # a verified certificate that no account owns
+            return problem_response(403, "Forbidden", g.certificate_refused)
         response = problem_response(401, "Unauthorized", "Sign in, or send an API token.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="deftweb"'
         return response
@@ -112,7 +114,8 @@ def load_api_client(_request) -> User | None:
         return None
     try:
         user = user_for_certificate(dn, record_use=writes)
-    except IdentityRefused:
+    except IdentityRefused as refusal:
+        g.certificate_refused = str(refusal)
         return None
     g.auth_method = "x509"
     return user
