@@ -96,6 +96,22 @@ def fresh_database_url(tmp_path, database_url):
 
 
 @pytest.fixture
+def migrated_app(fresh_database_url):
+    """The app on a scratch database at the newest migration with the reference data. Nothing is
+    rolled back: for races between threads or processes (mark the test `no_transaction`)."""
+    app = create_app(test_config=app_settings(fresh_database_url))
+    with app.app_context():
+        upgrade()
+        ensure_reference_data()
+        db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -7,14 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from deftweb import create_app
 from deftweb.database import begin_write
 from deftweb.models import Dataset, GlobalRole, User, UserRole, db
 from deftweb.services import dataset_registry
-from deftweb.services.catalog_data import ensure_reference_data
-from tests.conftest import app_settings
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]
 
@@ -23,12 +19,10 @@ ROUNDS = 10
 
 
 @pytest.fixture
-def scratch_app(fresh_database_url):
-    """The app on a migrated scratch database with one production manager, `app.manager_id`."""
-    app = create_app(test_config=app_settings(fresh_database_url))
+def scratch_app(migrated_app):
+    """The migrated scratch app with one production manager, `app.manager_id`."""
+    app = migrated_app
     with app.app_context():
-        upgrade()
-        ensure_reference_data()
         manager = User(username="racer", display_name="Racer")
         manager.roles = [UserRole(role=GlobalRole.PRODUCTION_MANAGER)]
         db.session.add(manager)
@@ -36,10 +30,7 @@ def scratch_app(fresh_database_url):
         app.manager_login = manager.get_id()
         app.manager_id = manager.id
         db.session.remove()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 def _signed_in_client(app):

@@ -7,9 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from deftweb import create_app
 from deftweb.database import begin_write
 from deftweb.models import (
     GlobalRole,
@@ -23,29 +21,21 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.catalog_data import ensure_reference_data
 from deftweb.services.task_definition import define_tasks
-from tests.conftest import app_settings
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]
 ROUNDS = 5
 
 
 @pytest.fixture
-def scratch_app(fresh_database_url):
-    app = create_app(test_config=app_settings(fresh_database_url))
-    with app.app_context():
-        upgrade()
-        ensure_reference_data()
+def scratch_app(migrated_app):
+    with migrated_app.app_context():
         manager = User(username="definer", display_name="Definer")
         manager.roles = [UserRole(role=GlobalRole.PRODUCTION_MANAGER)]
         db.session.add(manager)
         db.session.commit()
         db.session.remove()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return migrated_app
 
 
 def _approved_request(app) -> int:
