@@ -93,9 +93,21 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
 def show_table(table: Table, bulk_actions: dict | None = None):
     """The list page of `table` for the current query string, with a bulk bar if actions."""
     listing = table.read(request.args)
-    page = table.page(listing) if listing.is_valid else None
+    # Where the table has a count route (`count_table`), the capped count comes in a second
+    # request: the rows show without waiting for it.
+    lazy_count = f"{table.endpoint}.count" in current_app.view_functions
+    page = table.page(listing, count=not lazy_count) if listing.is_valid else None
     base = url_for(f"{table.endpoint}.index")
     return render_listing(table, listing, page, base, bulk_actions=bulk_actions or {})
+
+
+def count_table(table: Table):
+    """The "1,234 tasks" line of the current view, counted up to the cap (an htmx fragment)."""
+    listing = table.read(request.args)
+    if not listing.is_valid:
+        abort(400, " ".join(listing.errors.values()))
+    count, capped = table.count(listing)
+    return render_template("_listing/count.html", table=table, count=count, capped=capped)
 
 
 def bulk_action(table: Table, actions: dict, act):

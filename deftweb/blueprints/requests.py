@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import bulk_action, export_table, show_table
+from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.services import list_actions, request_list, request_views
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -28,6 +28,13 @@ def index():
     """The request table: filters, sort, chosen columns and the page, all in the URL."""
     allowed = policy.can_bulk_move_requests(current_user)
     return show_table(request_list.TABLE, list_actions.REQUEST_ACTIONS if allowed else None)
+
+
+@bp.get("/count")
+@login_required
+def count():
+    """How many requests the current view matches, up to the cap: fetched by the list page."""
+    return count_table(request_list.TABLE)
 
 
 @bp.get("/export.<any(csv, json):file_format>")

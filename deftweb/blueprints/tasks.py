@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import bulk_action, export_table, show_table
+from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.services import list_actions, metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -48,6 +48,13 @@ def index():
     """The task table: filters, sort, chosen columns and the page, all in the URL."""
     allowed = policy.can_bulk_act_on_tasks(current_user)
     return show_table(task_list.TABLE, list_actions.TASK_ACTIONS if allowed else None)
+
+
+@bp.get("/count")
+@login_required
+def count():
+    """How many tasks the current view matches, up to the cap: fetched by the list page."""
+    return count_table(task_list.TABLE)
 
 
 @bp.get("/export.<any(csv, json):file_format>")

@@ -37,6 +37,8 @@ class Column:
     filter_key: str | None = None
     kind: str = "text"  # text, name, status, time, task, request, number
     shown: bool = True
+    #: The sort (a key of the table's sorts) its heading switches to, if any.
+    sort: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ class Table:
         """Every row the listing's filters match, unordered."""
         return sa.select(self.model).where(*listing.clauses)
 
-    def page(self, listing: "Listing") -> "Page":
-        """The page the listing asks for: two statements, the capped count and the rows."""
+    def page(self, listing: "Listing", count: bool = True) -> "Page":
+        """The page the listing asks for: the rows, and unless `count` is off the capped count."""
         sort_key = self.sorts[listing.sort].column.key
         return build_page(
             self.query(listing),
@@ -90,7 +92,12 @@ class Table:
             self.sorts,
             lambda row: getattr(row, sort_key),
             load=self.load,
+            count=count,
         )
+
+    def count(self, listing: "Listing") -> tuple[int, bool]:
+        """How many rows the listing's filters match, up to the cap (True when capped)."""
+        return capped_count(self.query(listing))
 
 
 @dataclass
@@ -116,7 +123,8 @@ class Listing:
 @dataclass
 class Page:
     rows: list
-    count: int
+    #: None when not counted yet (the list page asks for it in a second request).
+    count: int | None
     count_capped: bool
     next_cursor: str | None
     previous_cursor: str | None
@@ -262,10 +270,13 @@ def capped_count(query: sa.Select, cap: int | None = None) -> tuple[int, bool]:
 
 
 def build_page(
-    query, id_column, listing: Listing, sorts: dict[str, Sort], sort_value, load=()
+    query, id_column, listing: Listing, sorts: dict[str, Sort], sort_value, load=(), count=True
 ) -> Page:
-    """The rows of the page, the capped count, and the cursors of its neighbours."""
-    count, capped = capped_count(query)
+    """The rows of the page, the cursors of its neighbours, and the capped count.
+
+    A first page that is not full is all there is: its length is the count, no query needed.
+    With `count` off, a bigger count is left as None (the list page fetches it after the rows).
+    """
     rows = fetch_page(query, id_column, listing, sorts, load)
     size = listing.size
     if listing.before is not None and len(rows) <= size:
@@ -282,9 +293,13 @@ def build_page(
         rows = rows[:size]
         has_previous = listing.after is not None
     first, last = (rows[0], rows[-1]) if rows else (None, None)
+    if not (has_next or has_previous):
+        total, capped = len(rows), False
+    else:
+        total, capped = capped_count(query) if count else (None, False)
     return Page(
         rows=rows,
-        count=count,
+        count=total,
         count_capped=capped,
         next_cursor=encode_cursor(sort_value(last), last.id) if has_next and last else None,
         previous_cursor=(

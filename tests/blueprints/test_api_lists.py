@@ -53,10 +53,12 @@ def test_page_size_is_checked(client, member):
 
 def test_capped_count(client, member, make, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_CAP", 3)
-    for _ in range(5):
+    for _ in range(25):
         make.task()
-    body = client.get("/api/v1/tasks").get_json()
+    body = client.get("/api/v1/tasks?size=20").get_json()
     assert (body["count"], body["count_capped"]) == (3, True)
+    whole = client.get("/api/v1/tasks?size=50").get_json()  # one page holds them all: exact
+    assert (whole["count"], whole["count_capped"]) == (25, False)
 
 
 def test_needs_a_login(client):

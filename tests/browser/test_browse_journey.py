@@ -20,6 +20,7 @@ def test_filter_page_on_choose_columns_and_export(page, dev_login):
     page.select_option("#filter-status", "done")
     expect(page).to_have_url(re.compile(r"group=HIGG&status=done|status=done.*group=HIGG"))
     expect(page.locator("#tasks-table tbody td.col-status").first).to_have_text("done")
+    expect(page.locator("#listing-count")).to_have_text(re.compile(r"^[\d,]+\+? tasks$"))
     count = int(page.locator("#listing-count").inner_text().split()[0].replace(",", ""))
     assert count > 150, "the demo data has a few hundred done HIGG tasks"
 
