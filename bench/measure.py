@@ -61,6 +61,12 @@ def scenarios(app) -> list[Scenario]:
     ]  # fmt: skip
 
 
+def count_url(page_url: str) -> str:
+    """The count fragment of a list page: /tasks/?x=1 -> /tasks/count?x=1."""
+    path, _, query = page_url.partition("?")
+    return f"{path}count?{query}"
+
+
 def _deep_cursor(*where) -> str:
     query = sa.select(Task.id).where(*where).order_by(Task.id.desc())
     row_id = db.session.scalar(query.offset(DEEP_OFFSET - 1).limit(1))
