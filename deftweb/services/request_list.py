@@ -162,7 +162,7 @@ def _name(attribute: str, name: str = "name"):
 
 
 COLUMNS = (
-    Column("id", "Id", lambda r: r.id, kind="request"),
+    Column("id", "Id", lambda r: r.id, kind="request", sort="id"),
     Column("description", "Description", lambda r: r.description),
     Column("type", "Type", lambda r: r.request_type, "type"),
     Column("group", "Group", _name("working_group", "code"), "group"),
@@ -174,7 +174,7 @@ COLUMNS = (
     Column("requester", "Requester", _name("requester", "username"), "requester"),
     Column("manager", "Manager", _name("manager", "username"), "manager", shown=False),
     Column("priority", "Priority", lambda r: r.priority, kind="number", shown=False),
-    Column("updated", "Updated", lambda r: r.updated_at, kind="time"),
+    Column("updated", "Updated", lambda r: r.updated_at, kind="time", sort="updated_at"),
 )
 
 TABLE = Table("requests", "request", Request, COLUMNS, FILTERS, SORTS, load=ROW_LOAD)

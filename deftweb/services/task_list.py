@@ -71,7 +71,7 @@ SORTS = {
 }
 
 COLUMNS = (
-    Column("id", "Id", lambda t: t.id, kind="task"),
+    Column("id", "Id", lambda t: t.id, kind="task", sort="id"),
     Column("name", "Name", lambda t: t.name, kind="name"),
     Column("status", "Status", lambda t: t.status, "status", kind="status"),
     Column("group", "Group", lambda t: t.working_group, "group"),
@@ -85,7 +85,7 @@ COLUMNS = (
     Column("chain", "Chain", lambda t: t.chain_id, "chain", shown=False),
     Column("priority", "Priority", lambda t: t.priority, kind="number", shown=False),
     Column("events", "Events", lambda t: t.processed_events, kind="number", shown=False),
-    Column("updated", "Updated", lambda t: t.updated_at, kind="time"),
+    Column("updated", "Updated", lambda t: t.updated_at, kind="time", sort="updated_at"),
 )
 
 TABLE = Table("tasks", "task", Task, COLUMNS, FILTERS, SORTS)

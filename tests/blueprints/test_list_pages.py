@@ -135,3 +135,10 @@ def test_nav_links_to_both_tables(client, member):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/tasks/"' in page
     assert 'href="/requests/"' in page
+
+
+def test_headings_switch_the_sort(client, member, make):
+    make.task()
+    head = client.get("/tasks/?status=active").get_data(as_text=True).split("</thead>")[0]
+    assert 'href="/tasks/?status=active&amp;sort=-updated_at"' in head
+    assert 'href="/tasks/?status=active&amp;sort=id"' in head  # the id sort is on: flip it
