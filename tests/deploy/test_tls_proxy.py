@@ -73,8 +73,12 @@ def _prepare_database(url: str) -> int:
             requester=jdoe,
         )
         db.session.add(request)
-        db.session.commit()
+        db.session.flush()
         request_id = request.id
+        db.session.commit()
+        # The session's connection goes back to the pool before the pool is closed: a connection
+        # still checked out would outlive it and be closed by the garbage collector later.
+        db.session.remove()
         db.engine.dispose()
     return request_id
 
