@@ -16,7 +16,7 @@ from flask import (
 from deftweb.blueprints.listing_cells import table_rows
 from deftweb.htmx import is_htmx
 from deftweb.models import db, utcnow
-from deftweb.services import export, list_actions
+from deftweb.services import export, list_actions, task_actions
 from deftweb.services.list_actions import BULK_LIMIT
 from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
 
@@ -119,7 +119,10 @@ def bulk_action(table: Table, actions: dict, act):
         ids = list_actions.selected_ids(table, request.form)
     except (BadFilter, list_actions.TooManyRows) as error:
         abort(400, str(error))
-    results = act(action, ids)
+    try:
+        results = act(action, ids)
+    except task_actions.InvalidActionInput as error:
+        abort(422, str(error))
     db.session.commit()
     view = request.form.get("view", "")
     context = {

@@ -34,7 +34,7 @@ def act(task_id: int):
     policy.require(policy.can_act_on_task(current_user, task))
     try:
         (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
-    except ValueError as error:
+    except task_actions.InvalidActionInput as error:
         flash(str(error), "error")
         return redirect(url_for("tasks.detail", task_id=task_id))
     db.session.commit()
@@ -55,7 +55,7 @@ def bulk():
         abort(400, f"At most {task_actions.BULK_LIMIT:,} tasks at once.")
     try:
         results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
-    except ValueError as error:
+    except task_actions.InvalidActionInput as error:
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()

@@ -65,6 +65,10 @@ class ActionRefused(Exception):
         self.status_code = status_code
 
 
+class InvalidActionInput(ValueError):
+    """The action itself is wrong (unknown, or a priority out of range): nothing was done."""
+
+
 @dataclass(frozen=True)
 class ActionResult:
     task_id: int
@@ -83,6 +87,8 @@ def allowed_actions(user, task: Task) -> list[TaskAction]:
 
 def perform(actor, action: str, task_ids: list[int], priority: int | None = None) -> list:
     """Run `action` on every task (in the order given); one ActionResult per task."""
+    if action not in set(TaskAction):
+        raise InvalidActionInput(f"Unknown task action {action!r}.")
     action = TaskAction(action)
     if action == TaskAction.CHANGE_PRIORITY:
         _check_priority(priority)
@@ -102,7 +108,7 @@ def perform(actor, action: str, task_ids: list[int], priority: int | None = None
 def _check_priority(priority) -> None:
     low, high = PRIORITY_RANGE
     if type(priority) is not int or not low <= priority <= high:
-        raise ValueError(f"Give the new priority as a whole number from {low} to {high}.")
+        raise InvalidActionInput(f"Give the new priority as a whole number from {low} to {high}.")
 
 
 def _act(actor, action: TaskAction, task: Task | None, task_id: int, priority) -> JediCommand:
