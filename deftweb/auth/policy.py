@@ -266,6 +266,24 @@ def can_report_task_status(user, auth_method: str | None) -> bool:
     return service or is_admin(user)
 
 
+# --- Request and task tables: bulk actions ------------------------------------------------------
+# Each row is still checked by the task-action service or the review workflow; these only decide
+# whether the table offers a bulk bar at all.
+
+
+def can_bulk_act_on_tasks(user) -> bool:
+    """Production managers, and conveners (of any group: each task is checked on its own)."""
+    if not is_signed_in(user):
+        return False
+    return is_production_manager(user) or any(
+        m.role == MembershipRole.CONVENER for m in user.memberships
+    )
+
+
+def can_bulk_move_requests(user) -> bool:
+    return can_use_review_queue(user)
+
+
 # --- Datasets: who may register which names (deftweb.services.dataset_registry) -----------------
 # Official names (mc, data, physics containers) are production's: production managers only.
 # `group.<account>.` names belong to the working group behind the Rucio group account;
@@ -291,24 +309,6 @@ def can_fill_container(user, container, name) -> bool:
 def can_delete_dataset(user, dataset, name) -> bool:
     """Mark a dataset or container deleted (its name stays taken): whoever may register `name`."""
     return dataset is not None and can_register_dataset(user, name)
-
-
-# --- Request and task tables: bulk actions ------------------------------------------------------
-# Each row is still checked by the task-action service or the review workflow; these only decide
-# whether the table offers a bulk bar at all.
-
-
-def can_bulk_act_on_tasks(user) -> bool:
-    """Production managers, and conveners (of any group: each task is checked on its own)."""
-    if not is_signed_in(user):
-        return False
-    return is_production_manager(user) or any(
-        m.role == MembershipRole.CONVENER for m in user.memberships
-    )
-
-
-def can_bulk_move_requests(user) -> bool:
-    return can_use_review_queue(user)
 
 
 # --- Filing: new requests, drafts, clones (deftweb.services.filing) ------------------------------

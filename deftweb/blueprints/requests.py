@@ -1,9 +1,10 @@
 """Request pages."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
+from deftweb.blueprints import review
 from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.services import list_actions, request_list, request_views
 
@@ -15,11 +16,7 @@ bp = Blueprint("requests", __name__, url_prefix="/requests")
 def detail(request_id: int):
     production_request = request_views.get_request_or_404(request_id)
     policy.require(policy.can_view_request(current_user, production_request))
-    return render_template(
-        "requests/detail.html",
-        req=production_request,
-        tasks=request_views.tasks_of_request(request_id),
-    )
+    return review.render_request_page(production_request)
 
 
 @bp.get("/")
