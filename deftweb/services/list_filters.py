@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 
-from deftweb.services.listing import BadFilter
+from deftweb.services.listing import BadFilter, Filter, Sort
 
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:(-|\.\.)\s*(\d*))?\s*$")
 MAX_TERM = 200
@@ -108,3 +108,19 @@ def dotted_member(column, value: str) -> sa.ColumnElement[bool]:
         column.like(f"%.{escaped}", escape="\\"),
         column.like(f"%.{escaped}.%", escape="\\"),
     )
+
+
+def updated_window(column) -> tuple[Filter, Filter]:
+    """The updated-time window every table offers: from a moment, until the end of a day."""
+    return (
+        Filter("updated_from", "Updated from", moment, lambda v: column >= v, "2026-11-01"),
+        Filter("updated_to", "Updated until", day_end, lambda v: column <= v, "2026-11-30"),
+    )
+
+
+def id_and_update_sorts(id_column, updated_column, id_label: str) -> dict[str, Sort]:
+    """The sorts every table offers: by id, and by last update (both indexed)."""
+    return {
+        "id": Sort("id", id_column, id_label),
+        "updated_at": Sort("updated_at", updated_column, "Last update"),
+    }

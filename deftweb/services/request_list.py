@@ -23,7 +23,6 @@ from deftweb.services.catalog_data import WORKING_GROUPS
 from deftweb.services.listing import (
     Column,
     Filter,
-    Sort,
     Table,
 )
 from deftweb.services.search_index import request_description_contains
@@ -139,18 +138,10 @@ FILTERS = (
         lambda v: _has_step(read.dotted_member(Step.output_formats, v)),
         "AOD",
     ),
-    Filter(
-        "updated_from", "Updated from", read.moment, lambda v: Request.updated_at >= v, "2026-11-01"
-    ),
-    Filter(
-        "updated_to", "Updated until", read.day_end, lambda v: Request.updated_at <= v, "2026-11-30"
-    ),
+    *read.updated_window(Request.updated_at),
 )
 
-SORTS = {
-    "id": Sort("id", Request.id, "Request id"),
-    "updated_at": Sort("updated_at", Request.updated_at, "Last update"),
-}
+SORTS = read.id_and_update_sorts(Request.id, Request.updated_at, "Request id")
 
 
 def _name(attribute: str, name: str = "name"):

@@ -9,7 +9,6 @@ from deftweb.services.catalog_data import WORKING_GROUPS
 from deftweb.services.listing import (
     Column,
     Filter,
-    Sort,
     Table,
 )
 from deftweb.services.search_index import task_name_contains
@@ -57,18 +56,10 @@ FILTERS = (
         "request", "Request id", read.id_range, lambda v: read.in_range(Task.request_id, v), "1-99"
     ),
     Filter("chain", "Chain", read.id_range, lambda v: read.in_range(Task.chain_id, v), "task id"),
-    Filter(
-        "updated_from", "Updated from", read.moment, lambda v: Task.updated_at >= v, "2026-11-01"
-    ),
-    Filter(
-        "updated_to", "Updated until", read.day_end, lambda v: Task.updated_at <= v, "2026-11-30"
-    ),
+    *read.updated_window(Task.updated_at),
 )
 
-SORTS = {
-    "id": Sort("id", Task.id, "Task id"),
-    "updated_at": Sort("updated_at", Task.updated_at, "Last update"),
-}
+SORTS = read.id_and_update_sorts(Task.id, Task.updated_at, "Task id")
 
 COLUMNS = (
     Column("id", "Id", lambda t: t.id, kind="task", sort="id"),
