@@ -4,9 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from deftweb.models.base import Timestamped, db, utcnow
+from deftweb.models.catalog import Campaign, Project, Subcampaign
+from deftweb.models.users import User, WorkingGroup
 
 
 class RequestType(StrEnum):
@@ -58,6 +60,13 @@ class HistoryKind(StrEnum):
     COMMENT = "comment"
 
 
+def _name_by_id(name_column, foreign_key):
+    """A deferred column: the name of the row `foreign_key` points at."""
+    table = name_column.table
+    subquery = sa.select(name_column).where(table.c.id == foreign_key).correlate_except(table)
+    return column_property(subquery.scalar_subquery(), deferred=True)
+
+
 class Request(Timestamped, db.Model):
     __tablename__ = "requests"
     __table_args__ = (
@@ -93,6 +102,16 @@ class Request(Timestamped, db.Model):
     cloned_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"))
     #: The last task-definition error, naming the slice and step that failed.
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+    # The names the request table shows, each a scalar subquery the table's own row statement
+    # undefers: six small subplans instead of a seven-table join, whose PostgreSQL planning
+    # alone cost 4 ms a page. Elsewhere they load on first access.
+    group_code: Mapped[str] = _name_by_id(WorkingGroup.code, working_group_id)
+    project_name: Mapped[str | None] = _name_by_id(Project.name, project_id)
+    campaign_name: Mapped[str | None] = _name_by_id(Campaign.name, campaign_id)
+    subcampaign_name: Mapped[str | None] = _name_by_id(Subcampaign.name, subcampaign_id)
+    requester_name: Mapped[str] = _name_by_id(User.username, requester_id)
+    manager_name: Mapped[str | None] = _name_by_id(User.username, manager_id)
 
     working_group = relationship("WorkingGroup")
     project = relationship("Project")

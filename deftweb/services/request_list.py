@@ -1,7 +1,7 @@
 """The request table: its filters, columns and sorts, and the query behind a page of it."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import undefer
 
 from deftweb.models import (
     ACTIVE_STATUSES,
@@ -36,13 +36,16 @@ REQUEST_TYPES = [t.value for t in RequestType]
 PROVENANCES = [p.value for p in Provenance]
 
 #: Every page loads a request with the names its columns show, in the same statement.
-ROW_LOAD = (
-    joinedload(Request.working_group),
-    joinedload(Request.project),
-    joinedload(Request.campaign),
-    joinedload(Request.subcampaign),
-    joinedload(Request.requester),
-    joinedload(Request.manager),
+ROW_LOAD = tuple(
+    undefer(name)
+    for name in (
+        Request.group_code,
+        Request.project_name,
+        Request.campaign_name,
+        Request.subcampaign_name,
+        Request.requester_name,
+        Request.manager_name,
+    )
 )
 
 
@@ -144,26 +147,18 @@ FILTERS = (
 SORTS = read.id_and_update_sorts(Request.id, Request.updated_at, "Request id")
 
 
-def _name(attribute: str, name: str = "name"):
-    def value(request: Request):
-        related = getattr(request, attribute)
-        return getattr(related, name) if related is not None else None
-
-    return value
-
-
 COLUMNS = (
     Column("id", "Id", lambda r: r.id, kind="request", sort="id"),
     Column("description", "Description", lambda r: r.description),
     Column("type", "Type", lambda r: r.request_type, "type"),
-    Column("group", "Group", _name("working_group", "code"), "group"),
+    Column("group", "Group", lambda r: r.group_code, "group"),
     Column("provenance", "Prov.", lambda r: r.provenance, "provenance", shown=False),
-    Column("project", "Project", _name("project"), "project"),
-    Column("campaign", "Campaign", _name("campaign"), "campaign", shown=False),
-    Column("subcampaign", "Subcampaign", _name("subcampaign"), "subcampaign", shown=False),
+    Column("project", "Project", lambda r: r.project_name, "project"),
+    Column("campaign", "Campaign", lambda r: r.campaign_name, "campaign", shown=False),
+    Column("subcampaign", "Subcampaign", lambda r: r.subcampaign_name, "subcampaign", shown=False),
     Column("status", "Status", lambda r: r.status, "status", kind="status"),
-    Column("requester", "Requester", _name("requester", "username"), "requester"),
-    Column("manager", "Manager", _name("manager", "username"), "manager", shown=False),
+    Column("requester", "Requester", lambda r: r.requester_name, "requester"),
+    Column("manager", "Manager", lambda r: r.manager_name, "manager", shown=False),
     Column("priority", "Priority", lambda r: r.priority, kind="number", shown=False),
     Column("updated", "Updated", lambda r: r.updated_at, kind="time", sort="updated_at"),
 )

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bench.measure import StatementCounter
-from deftweb.models import db
+from deftweb.models import Campaign, Subcampaign, db
 
 
 @pytest.fixture
@@ -118,6 +118,30 @@ def test_json_export_of_requests(client, member, make):
     assert [r["id"] for r in records] == [made.id]
     assert records[0]["description"] == "JSON export sample"
     assert records[0]["group"] == "HIGG"
+
+
+def test_request_rows_name_their_group_project_campaign_and_people(client, member, make):
+    campaign = Campaign(name="MC99", subcampaigns=[Subcampaign(name="MC99x")])
+    made = make.request(
+        requester=make.user(username="alice"),
+        manager=make.user(username="bob"),
+        campaign=campaign,
+        subcampaign=campaign.subcampaigns[0],
+    )
+    unmanaged = make.request(requester=make.user(username="carol"))
+    names = ("group", "project", "campaign", "subcampaign", "requester", "manager")
+    query = "&".join(f"cols={name}" for name in ("id", *names))
+    records = json.loads(client.get(f"/requests/export.json?{query}").get_data(as_text=True))
+    assert [r["id"] for r in records] == [unmanaged.id, made.id]
+    assert [records[1][n] for n in names] == [
+        "HIGG",
+        "mc23_13p6TeV",
+        "MC99",
+        "MC99x",
+        "alice",
+        "bob",
+    ]
+    assert [records[0][n] for n in names] == ["HIGG", "mc23_13p6TeV", None, None, "carol", None]
 
 
 def test_export_refuses_bad_filters(client, member):
