@@ -51,13 +51,28 @@ def contains(column, id_column, term: str) -> sa.ColumnElement[bool]:
 
 
 def _postgresql_contains(column, term: str, pattern: str) -> sa.ColumnElement[bool]:
-    """ILIKE through pg_trgm; a long term with digits is first narrowed by its rare trigrams."""
+    """ILIKE through pg_trgm; a long term with digits is first narrowed by its rare trigrams.
+
+    The index hands back candidates that each condition then rechecks, and ILIKE costs 0.7 us
+    a row (it lowercases both sides) where LIKE costs 0.01: text without letters is the same in
+    either case, so it is matched with LIKE, and the whole term last, as `lower(x) LIKE lower(y)`.
+    """
+    if len(term) < NARROW_FROM:
+        return _case_blind_like(column, pattern)
     rare = [g for g in likely_rare_trigrams(term) if any(c.isdigit() for c in g)]
-    if len(term) < NARROW_FROM or not rare:
-        return column.ilike(pattern, escape="\\")
-    narrowed = [column.ilike(f"%{_escape_like(gram)}%", escape="\\") for gram in rare]
-    # `|| ''` keeps the whole term off the index: it only checks the few candidates.
-    return sa.and_(*narrowed, sa.func.concat(column, "").ilike(pattern, escape="\\"))
+    if not rare:
+        return _case_blind_like(column, pattern)
+    narrowed = [_case_blind_like(column, f"%{_escape_like(gram)}%") for gram in rare]
+    # lower(x) keeps the whole term off the index: it only checks the few candidates.
+    whole = sa.func.lower(column).like(sa.func.lower(pattern), escape="\\")
+    return sa.and_(*narrowed, whole)
+
+
+def _case_blind_like(column, pattern: str) -> sa.ColumnElement[bool]:
+    """`column ILIKE pattern`, as a plain LIKE when the pattern has no letter to fold."""
+    if pattern.lower() == pattern.upper():
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
 
 
 def likely_rare_trigrams(term: str) -> list[str]:

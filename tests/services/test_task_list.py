@@ -81,6 +81,11 @@ CASES = {
     "name, any case": ({"name": "ZEE"}, lambda t: "zee" in t.name.lower()),
     "short name term": ({"name": "gH"}, lambda t: "gh" in t.name.lower()),
     "long term with digits": ({"name": "13P6TEV.60001"}, lambda t: ".60001" in t.name),
+    "long term, letters beside its digits": (
+        {"name": "POWHEGHERWIG7_GGH125"},
+        lambda t: "powhegherwig7_ggh125" in t.name.lower(),
+    ),
+    "digits only": ({"name": "600012"}, lambda t: "600012" in t.name),
     "name with LIKE wildcards": ({"name": "8EG_%"}, lambda t: "8eg_%" in t.name.lower()),
     "updated window": (
         {"updated_from": "2026-11-01T03:00", "updated_to": "2026-11-01T08:00"},
