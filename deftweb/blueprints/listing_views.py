@@ -24,7 +24,6 @@ from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
 PAGING_KEYS = ("after", "before", "page")
 LISTING_TARGET = "listing"
 EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
-EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
 class ViewUrls:

@@ -86,6 +86,16 @@ def test_activity_keeps_an_idle_session_alive(app, session_pair):
         assert int(time.time()) - session["seen_at"] < 5
 
 
+def test_the_cookie_is_sent_again_only_when_the_last_seen_time_moves(session_pair):
+    _, browser, _ = session_pair
+    assert "Set-Cookie" in browser.get("/").headers  # it shows (and drops) the sign-in flash
+    page = browser.get("/")
+    assert page.status_code == 200
+    assert "Set-Cookie" not in page.headers  # seen a moment ago: nothing to update
+    _age_session(browser, 120, 61)
+    assert "Set-Cookie" in browser.get("/").headers
+
+
 def test_absolute_lifetime_ends_even_an_active_session(app, session_pair):
     _, browser, _ = session_pair
     _age_session(browser, app.config["SESSION_MAX_AGE"] + 1, 0)
