@@ -85,6 +85,10 @@ CASES = {
         {"name": "POWHEGHERWIG7_GGH125"},
         lambda t: "powhegherwig7_ggh125" in t.name.lower(),
     ),
+    "long term, lone digits": (
+        {"name": "HERWIG7_GGH1"},
+        lambda t: "herwig7_ggh1" in t.name.lower(),
+    ),
     "digits only": ({"name": "600012"}, lambda t: "600012" in t.name),
     "name with LIKE wildcards": ({"name": "8EG_%"}, lambda t: "8eg_%" in t.name.lower()),
     "updated window": (
