@@ -146,7 +146,7 @@ def export_table(table: Table, file_format: str):
         listing,
         table.sorts,
         current_app.config["EXPORT_ROW_LIMIT"],
-        load=table.load,
+        load=table.loads(listing),
     )
     write = export.as_csv if file_format == "csv" else export.as_json
     stamp = utcnow().strftime("%Y%m%dT%H%MZ")

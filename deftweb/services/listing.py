@@ -39,6 +39,8 @@ class Column:
     shown: bool = True
     #: The sort (a key of the table's sorts) its heading switches to, if any.
     sort: str | None = None
+    #: A loader option that brings its value in with the rows (a deferred name), if needed.
+    load: object = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,6 @@ class Table:
     columns: tuple[Column, ...]
     filters: tuple[Filter, ...]
     sorts: dict[str, Sort]
-    #: Loader options that bring in what the columns show, in the rows' own statement.
-    load: tuple = ()
 
     def read(self, args) -> "Listing":
         return read_listing(args, self.filters, self.sorts, self.columns)
@@ -91,9 +91,13 @@ class Table:
             listing,
             self.sorts,
             lambda row: getattr(row, sort_key),
-            load=self.load,
+            load=self.loads(listing),
             count=count,
         )
+
+    def loads(self, listing: "Listing") -> tuple:
+        """Loader options that bring in what the shown columns need, in the rows' statement."""
+        return tuple(column.load for column in listing.columns if column.load is not None)
 
     def count(self, listing: "Listing") -> tuple[int, bool]:
         """How many rows the listing's filters match, up to the cap (True when capped)."""

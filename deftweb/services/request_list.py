@@ -35,19 +35,6 @@ STATUS_GROUPS = {
 REQUEST_TYPES = [t.value for t in RequestType]
 PROVENANCES = [p.value for p in Provenance]
 
-#: Every page loads a request with the names its columns show, in the same statement.
-ROW_LOAD = tuple(
-    undefer(name)
-    for name in (
-        Request.group_code,
-        Request.project_name,
-        Request.campaign_name,
-        Request.subcampaign_name,
-        Request.requester_name,
-        Request.manager_name,
-    )
-)
-
 
 def _id_of(model, name_column, value):
     """The id of the catalogue row named `value`, as a subquery (one statement for the page)."""
@@ -147,20 +134,25 @@ FILTERS = (
 SORTS = read.id_and_update_sorts(Request.id, Request.updated_at, "Request id")
 
 
+def _name_column(key: str, label: str, name, shown: bool = True) -> Column:
+    """A related row's name, loaded with the page's rows when the column is shown."""
+    return Column(key, label, lambda r: getattr(r, name.key), key, shown=shown, load=undefer(name))
+
+
 COLUMNS = (
     Column("id", "Id", lambda r: r.id, kind="request", sort="id"),
     Column("description", "Description", lambda r: r.description),
     Column("type", "Type", lambda r: r.request_type, "type"),
-    Column("group", "Group", lambda r: r.group_code, "group"),
+    _name_column("group", "Group", Request.group_code),
     Column("provenance", "Prov.", lambda r: r.provenance, "provenance", shown=False),
-    Column("project", "Project", lambda r: r.project_name, "project"),
-    Column("campaign", "Campaign", lambda r: r.campaign_name, "campaign", shown=False),
-    Column("subcampaign", "Subcampaign", lambda r: r.subcampaign_name, "subcampaign", shown=False),
+    _name_column("project", "Project", Request.project_name),
+    _name_column("campaign", "Campaign", Request.campaign_name, shown=False),
+    _name_column("subcampaign", "Subcampaign", Request.subcampaign_name, shown=False),
     Column("status", "Status", lambda r: r.status, "status", kind="status"),
-    Column("requester", "Requester", lambda r: r.requester_name, "requester"),
-    Column("manager", "Manager", lambda r: r.manager_name, "manager", shown=False),
+    _name_column("requester", "Requester", Request.requester_name),
+    _name_column("manager", "Manager", Request.manager_name, shown=False),
     Column("priority", "Priority", lambda r: r.priority, kind="number", shown=False),
     Column("updated", "Updated", lambda r: r.updated_at, kind="time", sort="updated_at"),
 )
 
-TABLE = Table("requests", "request", Request, COLUMNS, FILTERS, SORTS, load=ROW_LOAD)
+TABLE = Table("requests", "request", Request, COLUMNS, FILTERS, SORTS)
