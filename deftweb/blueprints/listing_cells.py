@@ -72,5 +72,18 @@ def _content(column: Column, value, filter_links: dict[str, str], details: dict[
     return str(text)
 
 
+def choice_options(choices: tuple[str, ...], current) -> Markup:
+    """The `<option>`s of a filter's drop-down, the current value selected."""
+    return Markup(
+        "".join(
+            f"<option selected>{escape(c)}</option>"
+            if c == current
+            else f"<option>{escape(c)}</option>"
+            for c in choices
+        )
+    )
+
+
 def _time(value: datetime) -> str:
-    return f'<time datetime="{value.isoformat()}">{value:%Y-%m-%d %H:%M}</time>'
+    iso = value.isoformat()  # shown as "2026-11-25 09:03", cut from it (strftime costs 3x)
+    return f'<time datetime="{iso}">{iso[:10]} {iso[11:16]}</time>'

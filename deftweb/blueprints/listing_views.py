@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from deftweb.blueprints.listing_cells import table_rows
+from deftweb.blueprints.listing_cells import choice_options, table_rows
 from deftweb.htmx import is_htmx
 from deftweb.models import db, utcnow
 from deftweb.services import export, list_actions, task_actions
@@ -76,6 +76,7 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
         "urls": urls,
         "rows": table_rows(listing, page, filter_links, bool(bulk_actions)) if page else [],
         "page_sizes": PAGE_SIZES,
+        "choice_options": choice_options,
         "bulk_actions": bulk_actions,
         "bulk_limit": BULK_LIMIT,
         **extra,

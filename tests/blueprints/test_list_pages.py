@@ -73,6 +73,11 @@ def test_task_page_filters_and_links_every_cell(client, member, make):
     assert "/tasks/?status=done&amp;step=Reco" in page
     assert "GP_SUSY" not in page.split("<tbody>")[1]
     assert '<span class="count" id="listing-count">1 task</span>' in page
+    stamp = done.updated_at.isoformat()
+    assert f'<time datetime="{stamp}">{done.updated_at:%Y-%m-%d %H:%M}</time>' in page
+    status_filter = page.split('<select id="filter-status" name="status">')[1].split("</select>")[0]
+    assert "<option selected>done</option>" in status_filter
+    assert status_filter.count("selected") == 1
 
 
 def test_htmx_gets_only_the_listing_with_field_errors(client, member, make):
