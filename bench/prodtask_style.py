@@ -52,7 +52,7 @@ def _datatable(table):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(table.model))
     filtered = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     start = int(request.args.get("start", 0))
-    ordered = query.options(*table.load).order_by(table.model.id.desc())
+    ordered = query.options(*table.loads(listing)).order_by(table.model.id.desc())
     rows = list(db.session.scalars(ordered.offset(start).limit(listing.size)).unique())
     page = Page(rows, filtered, False, next_cursor=None, previous_cursor=None)
     return render_listing(table, listing, page, url_for(f"{table.endpoint}.index"), total=total)
