@@ -103,8 +103,8 @@ class Request(Timestamped, db.Model):
     #: The last task-definition error, naming the slice and step that failed.
     error: Mapped[str | None] = mapped_column(sa.Text)
 
-    # The names the request table shows, each a scalar subquery the table's own row statement
-    # undefers: six small subplans instead of a seven-table join, whose PostgreSQL planning
+    # The names the request table shows, each a scalar subquery its row statement undefers for
+    # the columns shown: small subplans instead of a seven-table join, whose PostgreSQL planning
     # alone cost 4 ms a page. Elsewhere they load on first access.
     group_code: Mapped[str] = _name_by_id(WorkingGroup.code, working_group_id)
     project_name: Mapped[str | None] = _name_by_id(Project.name, project_id)
