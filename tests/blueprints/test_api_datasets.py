@@ -2,18 +2,13 @@
 
 import pytest
 
-from deftweb.models import DatasetStatus, GlobalRole
+from deftweb.models import DatasetStatus
 
 CONTAINER = (
     "mc23_13p6TeV.601229.PhPy8EG_A14_ttbar_hdamp258p75_SingleLep.recon.AOD.e8514_s4162_r14622"
 )
 DATASET = CONTAINER + "_tid00001001_00"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def manager(make, login_as):
-    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
 def test_parse_gives_every_field(client, manager):

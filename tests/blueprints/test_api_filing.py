@@ -1,14 +1,7 @@
 """API: POST /requests, PATCH /requests/<id> (only the fields sent), GET /templates."""
 
-import pytest
-
 from deftweb.models import RequestStatus
 from tests.filing_data import mc_document, mc_slice
-
-
-@pytest.fixture
-def member(make, login_as):
-    return login_as(make.user(groups={"HIGG": "member"}))
 
 
 def test_post_files_a_draft(client, member):

@@ -1,13 +1,6 @@
 """API list endpoints: the tables' filters, cursor paging, problem details, OpenAPI."""
 
-import pytest
-
 from deftweb.services import listing
-
-
-@pytest.fixture
-def member(make, login_as):
-    return login_as(make.user(groups={"HIGG": "member"}))
 
 
 def test_tasks_page_by_cursor(client, member, make):

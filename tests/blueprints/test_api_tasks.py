@@ -3,7 +3,6 @@
 import io
 
 import networkx as nx
-import pytest
 
 from deftweb.models import (
     GlobalRole,
@@ -14,11 +13,6 @@ from deftweb.models import (
     StepStatus,
     db,
 )
-
-
-@pytest.fixture
-def manager(make, login_as):
-    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
 def test_task_detail_has_parameters_datasets_and_actions(client, make, manager):

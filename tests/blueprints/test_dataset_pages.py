@@ -2,10 +2,9 @@
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
-from deftweb.models import Dataset, DatasetStatus, GlobalRole, db
+from deftweb.models import Dataset, DatasetStatus, db
 from deftweb.services import dataset_registry
 
 CONTAINER = (
@@ -14,11 +13,6 @@ CONTAINER = (
 DATASET = CONTAINER + "_tid00001001_00"
 BAD = "data18_13TeV.00349533.physics_Main.deriv.DAOD!.f937_m1972_p4150"
 HTMX = {"HX-Request": "true", "HX-Target": "check-results"}
-
-
-@pytest.fixture
-def manager(make, login_as):
-    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
 def text_of(response) -> str:

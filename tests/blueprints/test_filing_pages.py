@@ -13,11 +13,6 @@ from tests.filing_data import form_fields, mc_document
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def member(make, login_as):
-    return login_as(make.user(groups={"HIGG": "member"}))
-
-
 def form_of(doc: dict) -> dict:
     """A request document as the form posts it."""
     form = {k: "" if v is None else str(v) for k, v in doc.items() if k != "slices"}

@@ -1,14 +1,5 @@
 """The bulk bar of the tables: offered to those who may act, a result per row after acting."""
 
-import pytest
-
-from deftweb.models import GlobalRole
-
-
-@pytest.fixture
-def prodmgr(make, login_as):
-    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
-
 
 def test_members_get_no_bulk_bar(client, make, login_as):
     login_as(make.user(groups={"HIGG": "member"}))
@@ -17,7 +8,7 @@ def test_members_get_no_bulk_bar(client, make, login_as):
     assert client.post("/tasks/bulk", data={"action": "abort", "id": "1"}).status_code == 403
 
 
-def test_production_manager_aborts_the_ticked_tasks(client, make, prodmgr):
+def test_production_manager_aborts_the_ticked_tasks(client, make, manager):
     running, done = make.task(status="running"), make.task(status="done")
     page = client.get("/tasks/").get_data(as_text=True)
     assert 'id="bulk-form"' in page
@@ -31,7 +22,7 @@ def test_production_manager_aborts_the_ticked_tasks(client, make, prodmgr):
     assert 'href="/tasks/?status=active"' in html
 
 
-def test_every_request_of_the_view_is_held(client, make, prodmgr):
+def test_every_request_of_the_view_is_held(client, make, manager):
     held = [make.request(status="registered", description="bulk hold me") for _ in range(2)]
     make.request(status="registered", description="leave me")
     form = {"action": "hold", "all_matching": "1", "view": "description=bulk+hold"}
@@ -41,7 +32,7 @@ def test_every_request_of_the_view_is_held(client, make, prodmgr):
     assert [r.status for r in held] == ["hold", "hold"]
 
 
-def test_unknown_action_is_a_clear_400(client, prodmgr):
+def test_unknown_action_is_a_clear_400(client, manager):
     response = client.post("/tasks/bulk", data={"action": "explode", "id": "1"})
     assert response.status_code == 400
     assert "Choose one of" in response.get_data(as_text=True)

@@ -10,11 +10,6 @@ from bench.measure import StatementCounter
 from deftweb.models import Campaign, Subcampaign, db
 
 
-@pytest.fixture
-def member(make, login_as):
-    return login_as(make.user(groups={"HIGG": "member"}))
-
-
 def _tasks(make, count: int, **fields):
     return [make.task(**fields) for _ in range(count)]
 

@@ -1,13 +1,6 @@
 """The read-only pages: dashboard, request and task detail, sign-in redirects, htmx answers."""
 
-import pytest
-
 from deftweb.models import Dataset, JediTask, RequestStatus, TaskStatus, db
-
-
-@pytest.fixture
-def member(make, login_as):
-    return login_as(make.user(groups={"HIGG": "member"}))
 
 
 def test_pages_need_sign_in(client, make):

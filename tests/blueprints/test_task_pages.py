@@ -3,22 +3,15 @@
 import io
 
 import networkx as nx
-import pytest
 import sqlalchemy as sa
 
 from deftweb.models import (
-    GlobalRole,
     JediCommand,
     Request,
     RequestStatus,
     StepStatus,
     db,
 )
-
-
-@pytest.fixture
-def manager(make, login_as):
-    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
 def chain(make, **fields):
