@@ -68,7 +68,7 @@ class Sort:
 class Table:
     """One list: the blueprint that shows it, what it lists, and its columns, filters, sorts."""
 
-    endpoint: str  # "tasks" serves tasks.index, tasks.export, templates/tasks/list.html
+    endpoint: str  # "tasks" serves tasks.index, tasks.export (page: _listing/page.html)
     noun: str
     model: type
     columns: tuple[Column, ...]
