@@ -37,7 +37,7 @@ def recent_requests(limit: int = 10) -> list[Request]:
     return list(
         db.session.scalars(
             sa.select(Request)
-            .options(joinedload(Request.working_group), joinedload(Request.requester))
+            .options(joinedload(Request.working_group))
             .order_by(Request.updated_at.desc(), Request.id.desc())
             .limit(limit)
         )
