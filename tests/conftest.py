@@ -36,14 +36,18 @@ def app(database_url):
     reset_database(database_url)
     app = create_app(test_config=app_settings(database_url))
     request_started.connect(_forget_request_user, app)
+    _migrate_and_fill_reference_data(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _migrate_and_fill_reference_data(app) -> None:
     with app.app_context():
         upgrade()
         ensure_reference_data()
         db.session.commit()
         db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _forget_request_user(app, **_extra):
@@ -100,11 +104,7 @@ def migrated_app(fresh_database_url):
     """The app on a scratch database at the newest migration with the reference data. Nothing is
     rolled back: for races between threads or processes (mark the test `no_transaction`)."""
     app = create_app(test_config=app_settings(fresh_database_url))
-    with app.app_context():
-        upgrade()
-        ensure_reference_data()
-        db.session.commit()
-        db.session.remove()
+    _migrate_and_fill_reference_data(app)
     yield app
     with app.app_context():
         db.session.remove()
