@@ -84,9 +84,7 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
     if is_htmx() and request.headers.get("HX-Target") == LISTING_TARGET:
         response = make_response(render_template("_listing/table.html", fragment=True, **context))
     else:
-        # The table's own page if it has one, else the shared one.
-        pages = [f"{table.endpoint}/list.html", "_listing/page.html"]
-        response = make_response(render_template(pages, **context))
+        response = make_response(render_template(table.page_template, **context))
     # Boosted navigations send HX-Request too: the target tells the page from the fragment.
     response.vary.add("HX-Target")
     return response

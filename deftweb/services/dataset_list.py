@@ -61,4 +61,6 @@ COLUMNS = (
     Column("created", "Registered", lambda d: d.created_at, kind="time", shown=False),
 )
 
-TABLE = Table("datasets", "dataset", Dataset, COLUMNS, FILTERS, SORTS)
+TABLE = Table(
+    "datasets", "dataset", Dataset, COLUMNS, FILTERS, SORTS, page_template="datasets/list.html"
+)

@@ -68,12 +68,14 @@ class Sort:
 class Table:
     """One list: the blueprint that shows it, what it lists, and its columns, filters, sorts."""
 
-    endpoint: str  # "tasks" serves tasks.index, tasks.export (page: _listing/page.html)
+    endpoint: str  # "tasks" serves tasks.index, tasks.export
     noun: str
     model: type
     columns: tuple[Column, ...]
     filters: tuple[Filter, ...]
     sorts: dict[str, Sort]
+    #: The template of the whole page (one that extends the shared page adds to it).
+    page_template: str = "_listing/page.html"
 
     def read(self, args) -> "Listing":
         return read_listing(args, self.filters, self.sorts, self.columns)
