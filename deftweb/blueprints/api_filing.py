@@ -45,9 +45,8 @@ def post_request(args):
     args.pop("version", None)
     doc = _starting_document(args) | args
     try:
-        production_request = filing.file_request(filing.checked(doc), current_user)
-        if submit:
-            filing.submit_for_review(production_request, current_user, production_request.version)
+        clean = filing.checked(doc)
+        production_request = filing.file_request(clean, current_user, submit=submit)
     except filing.InvalidRequest as invalid:
         _invalid(invalid)
     except workflow.WorkflowError as error:
@@ -98,9 +97,7 @@ def _save_draft(production_request, changes: dict, version: int, submit: bool) -
         raise workflow.NotAllowed("Only the requester edits a draft.")
     doc = document_of(production_request) | changes
     clean = filing.checked(doc, production_request.id)
-    filing.save_draft(production_request, current_user, clean, version)
-    if submit:
-        filing.submit_for_review(production_request, current_user, production_request.version)
+    filing.save_draft(production_request, current_user, clean, version, submit=submit)
 
 
 def _reviewed_changes(production_request, changes: dict) -> dict:

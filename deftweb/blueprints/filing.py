@@ -108,9 +108,8 @@ def save(request_id: int):
     version = _version()
     try:
         clean = filing.checked(doc, request_id)
-        filing.save_draft(production_request, current_user, clean, version)
-        if request.form.get("action") == "submit":
-            filing.submit_for_review(production_request, current_user, production_request.version)
+        submit = request.form.get("action") == "submit"
+        filing.save_draft(production_request, current_user, clean, version, submit=submit)
     except filing.InvalidRequest as invalid:
         return render_form(doc, invalid.problems, req=production_request, version=version)
     except WorkflowError as error:

@@ -51,9 +51,20 @@ def checked(doc: dict, request_id: int | None = None, *, submitting: bool = Fals
     return clean
 
 
-def file_request(clean: dict, actor: User) -> Request:
-    """A new draft request from a validated document; `actor` becomes its requester."""
+def _require_submittable(clean: dict) -> None:
+    """A validated document complete enough for review, or InvalidRequest saying what it lacks."""
+    problems = Problems()
+    check_submittable(clean, problems)
+    if problems:
+        raise InvalidRequest(problems)
+
+
+def file_request(clean: dict, actor: User, *, submit: bool = False) -> Request:
+    """A new draft request from a validated document; `actor` becomes its requester. With
+    `submit`, it goes on to review at once (the document is validated and read only once)."""
     _require_group(actor, clean)
+    if submit:
+        _require_submittable(clean)
     request = Request(requester=actor, status=RequestStatus.DRAFT)
     _set_fields(request, clean)
     db.session.add(request)
@@ -62,16 +73,31 @@ def file_request(clean: dict, actor: User) -> Request:
     template = clean.get("template")
     note = f"Filed from template {template.name} v{template.version}." if template else ""
     _history(request, actor, HistoryKind.CREATED, note)
+    if submit:
+        workflow.transition(request, RequestStatus.WAITING, actor, request.version)
     return request
 
 
-def save_draft(request: Request, actor: User, clean: dict, expected_version: int):
-    """Save a validated document over a draft; the history row holds the field diff."""
+def save_draft(
+    request: Request, actor: User, clean: dict, expected_version: int, *, submit: bool = False
+):
+    """Save a validated document over a draft; the history row holds the field diff. With
+    `submit`, the saved draft goes on to review: a 5,000-slice draft is validated and its stored
+    slices read once, not again for the submission."""
     if not policy.can_edit_request(actor, request):
         raise NotAllowed(f"Only the requester edits request {request.id}, and only as a draft.")
     if expected_version != request.version:
         raise StaleRequest(workflow.conflict_message(request, None))
     _require_group(actor, clean)
+    if submit:
+        _require_submittable(clean)
+    entry = _save_changes(request, actor, clean, expected_version)
+    if submit:
+        workflow.transition(request, RequestStatus.WAITING, actor, request.version)
+    return entry
+
+
+def _save_changes(request: Request, actor: User, clean: dict, expected_version: int):
     stored = slice_store.stored_slices(request.id)
     old = document_of(request, stored)
     diff = document_diff(old, clean_to_document(clean))
@@ -80,12 +106,6 @@ def save_draft(request: Request, actor: User, clean: dict, expected_version: int
     workflow.compare_and_set(request, expected_version, None, **_column_values(clean))
     slice_store.sync_slices(request.id, stored, clean["slices"])
     return _history(request, actor, HistoryKind.EDIT, "", diff)
-
-
-def submit_for_review(request: Request, actor: User, expected_version: int) -> RequestHistory:
-    """Check the draft is complete, then hand it to the review workflow (draft -> waiting)."""
-    checked(document_of(request), request.id, submitting=True)
-    return workflow.transition(request, RequestStatus.WAITING, actor, expected_version)
 
 
 def clone_request(source: Request, actor: User) -> Request:

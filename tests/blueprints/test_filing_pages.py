@@ -179,6 +179,29 @@ def test_submit_for_review_from_the_form(client, member):
     assert request.status == RequestStatus.WAITING
 
 
+def test_submit_reads_and_validates_the_draft_once(client, member):
+    """Save-and-submit of a many-slice draft: its slices are read once and the catalog a
+    validation loads is read once (submission does not re-read and re-check the draft)."""
+    request = draft_of(member, count=40)
+    form = form_of(filing.document_of(request)) | {"version": "1", "action": "submit"}
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.post(f"/requests/{request.id}/edit", data=form)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert response.location.endswith(f"/requests/{request.id}")
+    assert request.status == RequestStatus.WAITING
+    slice_reads = [s for s in seen if s.startswith("SELECT") and "FROM steps" in s]
+    catalog_reads = [s for s in seen if s.startswith("SELECT") and "FROM projects" in s]
+    assert len(slice_reads) == 1, slice_reads
+    assert len(catalog_reads) == 1, catalog_reads
+
+
 def test_only_the_requester_may_open_the_editor(client, make, login_as):
     request = draft_of(make.user(groups={"HIGG": "member"}))
     login_as(make.user(groups={"HIGG": "convener"}))

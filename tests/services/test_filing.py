@@ -19,6 +19,12 @@ def file(doc, actor):
     return filing.file_request(filing.checked(doc), actor)
 
 
+def submit(request, actor):
+    """Submit the stored draft as the filing page does: saved (unchanged), then handed to review."""
+    clean = filing.checked(document_of(request), request.id)
+    return filing.save_draft(request, actor, clean, request.version, submit=True)
+
+
 def test_a_member_files_a_draft_with_slices_and_steps(member):
     request = file(mc_document(count=2), member)
     assert request.status == RequestStatus.DRAFT
@@ -88,14 +94,14 @@ def test_only_the_requester_edits_and_only_a_draft(member, make):
     clean = filing.checked(document_of(request) | {"description": "x"}, request.id)
     with pytest.raises(NotAllowed):
         filing.save_draft(request, other, clean, 1)
-    filing.submit_for_review(request, member, 1)
+    submit(request, member)
     with pytest.raises(NotAllowed):
         filing.save_draft(request, member, clean, request.version)
 
 
 def test_submission_hands_over_to_the_workflow(member):
     request = file(mc_document(), member)
-    filing.submit_for_review(request, member, 1)
+    submit(request, member)
     assert request.status == RequestStatus.WAITING
     last = request.history[-1]
     assert (last.kind, last.from_status, last.to_status) == ("transition", "draft", "waiting")
@@ -104,7 +110,7 @@ def test_submission_hands_over_to_the_workflow(member):
 def test_an_empty_draft_saves_but_cannot_be_submitted(member):
     request = file(mc_document(count=0), member)
     with pytest.raises(filing.InvalidRequest) as refused:
-        filing.submit_for_review(request, member, 1)
+        submit(request, member)
     assert "/slices" in refused.value.problems
     assert request.status == RequestStatus.DRAFT
 
@@ -114,7 +120,7 @@ def test_clone_keeps_content_and_nothing_of_the_past(member, make):
         mc_document(count=2, long_description="why", reference_link="https://x.y/1"), member
     )
     source.slices[1].is_hidden = True
-    filing.submit_for_review(source, member, 1)
+    submit(source, member)
     source.manager = make.user()
     source.error = "task definition failed"
     make.task(request=source)
