@@ -16,7 +16,6 @@ from deftweb.request_log import init_request_log
 log = logging.getLogger(__name__)
 
 HTMX_VERSION = "2.0.11"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -135,10 +134,11 @@ def _register_review_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from deftweb.auth import sessions
+    from deftweb.auth import loaders
     from deftweb.auth.gate import require_sign_in
+    from deftweb.auth.sessions import SAFE_METHODS
 
-    sessions.init_login_manager(login_manager)
+    loaders.init_login_manager(login_manager)
 
     @app.before_request
     def _write_lock_for_unsafe_methods():
