@@ -1,15 +1,39 @@
-"""htmx helpers: tell fragment requests from page requests, flash through `HX-Trigger`."""
+"""htmx helpers: one rule for "fragment or page", flash through `HX-Trigger`."""
 
 import json
 
-from flask import Response, flash, get_flashed_messages, request
+from flask import Response, flash, get_flashed_messages, make_response, render_template, request
+
+#: The request headers that choose between a page and a fragment; answers vary on them.
+FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-History-Restore-Request")
 
 
 def is_htmx() -> bool:
-    """A fragment request: sent by htmx, and not a history restore (which needs the full page)."""
+    """Sent by htmx (boosted links and forms included), and not a history restore (which needs
+    the full page)."""
     return request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     )
+
+
+def wants_fragment(target: str | None = None) -> bool:
+    """A request for part of a page: sent by htmx from one of our elements (not a boosted link or
+    form, which wants the page), aimed at the element `target` when one is named."""
+    if not is_htmx() or request.headers.get("HX-Boosted"):
+        return False
+    return target is None or request.headers.get("HX-Target") == target
+
+
+def render_page_or_fragment(
+    page: str, fragment: str, /, *, target: str | None = None, http_status: int = 200, **context
+) -> Response:
+    """`fragment` when `wants_fragment(target)`, else `page` (which includes the fragment); the
+    templates see `fragment` as true or false, and `Vary` names the headers that chose."""
+    chosen = wants_fragment(target)
+    html = render_template(fragment if chosen else page, **context | {"fragment": chosen})
+    response = make_response(html, http_status)
+    response.vary.update(FRAGMENT_HEADERS)
+    return response
 
 
 def trigger_flash(response: Response, message: str, category: str = "info") -> None:
@@ -28,4 +52,11 @@ def flash_to_htmx(response: Response) -> Response:
     return response
 
 
-__all__ = ["flash", "flash_to_htmx", "is_htmx", "trigger_flash"]
+__all__ = [
+    "flash",
+    "flash_to_htmx",
+    "is_htmx",
+    "render_page_or_fragment",
+    "trigger_flash",
+    "wants_fragment",
+]

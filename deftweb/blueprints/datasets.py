@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.blueprints.listing_views import export_table, show_table
-from deftweb.htmx import is_htmx
+from deftweb.htmx import render_page_or_fragment
 from deftweb.models import db
 from deftweb.services import dataset_check, dataset_list, dataset_registry, dataset_views
 from deftweb.services.dataset_registry import RegistrationError
@@ -85,9 +85,9 @@ def check():
     text = request.form.get("names", "") if request.method == "POST" else ""
     checks, left_out = dataset_check.check_names(text)
     context = {"names": text, "checks": checks, "left_out": left_out}
-    if is_htmx() and request.headers.get("HX-Target") == CHECK_TARGET:
-        return render_template("datasets/_check_results.html", **context)
-    return render_template("datasets/check.html", **context)
+    return render_page_or_fragment(
+        "datasets/check.html", "datasets/_check_results.html", target=CHECK_TARGET, **context
+    )
 
 
 @bp.get("/register")

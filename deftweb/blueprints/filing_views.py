@@ -1,12 +1,12 @@
 """The filing form's pieces: my groups, the form page or fragment, templates and slices added."""
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import request
 from flask_login import current_user
 
 from deftweb.auth import policy
 from deftweb.blueprints.filing_forms import SLICES_PER_PAGE, slice_window
-from deftweb.htmx import is_htmx
+from deftweb.htmx import is_htmx, render_page_or_fragment
 from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
 from deftweb.services import slice_import
 from deftweb.services.request_documents import apply_template, starting_document
@@ -56,10 +56,11 @@ def render_form(doc, problems=None, req=None, version=None, batch=None, status=4
         "slice_cells": SLICE_CELLS,
         "shown_per_page": SLICES_PER_PAGE,
     }
-    fragment = is_htmx() and not request.headers.get("HX-Boosted")
-    template = "filing/_form.html" if fragment else "filing/page.html"
     # htmx swaps only 2xx answers: a boosted form gets its refusal as a 200 page
-    return render_template(template, **context), status if problems and not is_htmx() else 200
+    status = status if problems and not is_htmx() else 200
+    return render_page_or_fragment(
+        "filing/page.html", "filing/_form.html", http_status=status, **context
+    )
 
 
 def chosen_group(code) -> WorkingGroup | None:

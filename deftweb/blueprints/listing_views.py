@@ -6,7 +6,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    make_response,
     render_template,
     request,
     stream_with_context,
@@ -14,7 +13,7 @@ from flask import (
 )
 
 from deftweb.blueprints.listing_cells import choice_options, table_rows
-from deftweb.htmx import is_htmx
+from deftweb.htmx import render_page_or_fragment
 from deftweb.models import db, utcnow
 from deftweb.services import export, list_actions, task_actions
 from deftweb.services.list_actions import BULK_LIMIT
@@ -23,6 +22,7 @@ from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
 #: URL keys that only move through the table; a new filter or sort starts again at page 1.
 PAGING_KEYS = ("after", "before", "page")
 LISTING_TARGET = "listing"
+BULK_TARGET = "bulk-results"
 EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
@@ -81,13 +81,9 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
         "bulk_limit": BULK_LIMIT,
         **extra,
     }
-    if is_htmx() and request.headers.get("HX-Target") == LISTING_TARGET:
-        response = make_response(render_template("_listing/table.html", fragment=True, **context))
-    else:
-        response = make_response(render_template(table.page_template, **context))
-    # Boosted navigations send HX-Request too: the target tells the page from the fragment.
-    response.vary.add("HX-Target")
-    return response
+    return render_page_or_fragment(
+        table.page_template, "_listing/table.html", target=LISTING_TARGET, **context
+    )
 
 
 def show_table(table: Table, bulk_actions: dict | None = None):
@@ -131,8 +127,9 @@ def bulk_action(table: Table, actions: dict, act):
         "action_label": actions[action],
         "back": url_for(f"{table.endpoint}.index") + (f"?{view}" if view else ""),
     }
-    template = "_listing/bulk_results.html" if is_htmx() else "_listing/bulk_page.html"
-    return render_template(template, **context)
+    return render_page_or_fragment(
+        "_listing/bulk_page.html", "_listing/bulk_results.html", target=BULK_TARGET, **context
+    )
 
 
 def export_table(table: Table, file_format: str):

@@ -2,13 +2,13 @@
 
 import re
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from deftweb.auth import policy
 from deftweb.blueprints.review_errors import refuse
-from deftweb.htmx import is_htmx
+from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.models import RequestStatus, RequestType, db
 from deftweb.services import notifications, request_views, review_views, workflow
 from deftweb.services.transitions import APPROVALS
@@ -29,11 +29,6 @@ EDIT_FORM_FIELDS = {
 @bp.app_context_processor
 def _review_navigation():
     return {"show_review_queue": lambda: policy.can_use_review_queue(current_user)}
-
-
-def wants_fragment() -> bool:
-    """An htmx call from one of our forms; boosted navigation (a link, a redirect) wants pages."""
-    return is_htmx() and not request.headers.get("HX-Boosted")
 
 
 @bp.app_template_filter("linkify")
@@ -80,8 +75,9 @@ def page_context(production_request) -> dict:
 def render_request_page(production_request, status: int = 200, **overrides):
     """The request page, or for htmx the parts a change can affect (swapped in place)."""
     context = page_context(production_request) | overrides
-    template = "requests/_changed.html" if wants_fragment() else "requests/detail.html"
-    return make_response(render_template(template, **context), status)
+    return render_page_or_fragment(
+        "requests/detail.html", "requests/_changed.html", http_status=status, **context
+    )
 
 
 def _load(request_id: int):
@@ -198,8 +194,7 @@ def queue():
         "results": {},
         "limit": review_views.QUEUE_LIMIT,
     }
-    template = "review/_rows.html" if wants_fragment() else "review/queue.html"
-    return render_template(template, **context)
+    return render_page_or_fragment("review/queue.html", "review/_rows.html", **context)
 
 
 BULK_ACTIONS = {"approve", "hold", "reject"}

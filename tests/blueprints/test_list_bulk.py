@@ -1,5 +1,8 @@
 """The bulk bar of the tables: offered to those who may act, a result per row after acting."""
 
+#: What htmx sends with the bulk form (`hx-post`, `hx-target="#bulk-results"`).
+BULK_FRAGMENT = {"HX-Request": "true", "HX-Target": "bulk-results"}
+
 
 def test_members_get_no_bulk_bar(client, make, login_as):
     login_as(make.user(groups={"HIGG": "member"}))
@@ -14,7 +17,7 @@ def test_production_manager_aborts_the_ticked_tasks(client, make, manager):
     assert 'id="bulk-form"' in page
     assert f'name="id" value="{running.id}" form="bulk-form"' in page
     form = {"action": "abort", "id": [str(running.id), str(done.id)], "view": "status=active"}
-    fragment = client.post("/tasks/bulk", data=form, headers={"HX-Request": "true"})
+    fragment = client.post("/tasks/bulk", data=form, headers=BULK_FRAGMENT)
     html = fragment.get_data(as_text=True)
     assert "<html" not in html
     assert "Abort: 1 of 2 tasks done" in html

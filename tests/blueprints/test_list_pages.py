@@ -166,3 +166,21 @@ def test_headings_switch_the_sort(client, member, make):
     head = client.get("/tasks/?status=active").get_data(as_text=True).split("</thead>")[0]
     assert 'href="/tasks/?status=active&amp;sort=-updated_at"' in head
     assert 'href="/tasks/?status=active&amp;sort=id"' in head  # the id sort is on: flip it
+
+
+@pytest.mark.parametrize(
+    ("headers", "fragment"),
+    [
+        ({}, False),
+        ({"HX-Request": "true", "HX-Boosted": "true"}, False),  # a boosted link: the page
+        ({"HX-Request": "true", "HX-Target": "listing"}, True),  # the filter form: the table
+        (
+            {"HX-Request": "true", "HX-Target": "listing", "HX-History-Restore-Request": "true"},
+            False,
+        ),
+    ],
+)
+def test_one_rule_tells_the_table_fragment_from_the_page(client, member, headers, fragment):
+    response = client.get("/tasks/?status=running", headers=headers)
+    assert ("<html" not in response.get_data(as_text=True)) is fragment
+    assert {"HX-Request", "HX-Boosted", "HX-Target"} <= set(response.vary)
