@@ -1,9 +1,13 @@
-"""Error answers: a friendly page for people, a problem detail (RFC 9457) for JSON clients."""
+"""Refusals and error answers: one family of refusals that services raise, and one handler that
+answers each as a problem detail (RFC 9457) for JSON clients, the form re-rendered with the
+message at its field, or a friendly page (flashed too, for htmx) for people."""
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from deftweb.api import API_PREFIX
 from deftweb.htmx import is_htmx, trigger_flash
@@ -14,9 +18,88 @@ log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
 
 
+class Refusal(Exception):
+    """Something asked for is refused: `message` says why and what to change, `status` is the HTTP
+    answer, `pointer` the JSON Pointer (RFC 6901) of the input it is about (None: the whole ask).
+    `details` go into the problem's error entry beside pointer and detail (e.g. a `position`)."""
+
+    status = 422
+
+    def __init__(self, message: str, pointer: str | None = None, *, details: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pointer = pointer
+        self.details = details or {}
+
+    @property
+    def field(self) -> str | None:
+        """The top-level field the pointer names: `description` for `/description`."""
+        return self.pointer.lstrip("/").split("/")[0] if self.pointer else None
+
+    def problems(self) -> list[dict]:
+        """The problem detail's `errors`: each bad input with its pointer."""
+        if self.pointer is None:
+            return []
+        return [{"pointer": self.pointer, "detail": self.message, **self.details}]
+
+
+class InvalidInput(Refusal):
+    """The input cannot be used as it is: 422, the message at the field."""
+
+    status = 422
+
+
+class NotAllowed(Refusal):
+    """The user's roles do not allow it: 403."""
+
+    status = 403
+
+
+class NotFound(Refusal):
+    """What the ask names does not exist: 404."""
+
+    status = 404
+
+
+class Conflict(Refusal):
+    """The state forbids it, or it changed since it was shown: 409."""
+
+    status = 409
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(Refusal, handle_refusal)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def show_refusals_in(render: Callable[[Refusal], object]) -> None:
+    """This request's form page: a refusal from here on comes back as `render(refusal)`, the form
+    filled in with what was sent and the message at its field, instead of an error page."""
+    g.refusal_form = render
+
+
+def handle_refusal(refusal: Refusal):
+    """The one answer to a refusal; nothing the refused request changed is kept."""
+    db.session.rollback()
+    if wants_json():
+        title = HTTP_STATUS_CODES.get(refusal.status, "Refused")
+        return problem_response(refusal.status, title, refusal.message, refusal.problems())
+    render = g.get("refusal_form")
+    if render is not None:
+        return render(refusal)
+    return error_page(refusal.status, refusal.message)
+
+
+def error_page(status: int, detail: str, headers: dict | None = None):
+    """The friendly error page; an htmx caller also gets the message as a flash."""
+    name = HTTP_STATUS_CODES.get(status, "Error")
+    page = render_template("errors/error.html", code=status, name=name, detail=detail)
+    response = make_response(page, status)
+    response.headers.update(headers or {})
+    if is_htmx():
+        trigger_flash(response, detail, "error")
+    return response
 
 
 def wants_json() -> bool:
@@ -32,14 +115,10 @@ def handle_http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}
     detail = data.get("message") or error.description
     headers = dict(data.get("headers") or {})
-    if wants_json():
-        response = problem_response(error.code, error.name, detail, field_errors(data))
-    else:
-        page = render_template("errors/error.html", error=error, detail=detail)
-        response = make_response(page, error.code)
+    if not wants_json():
+        return error_page(error.code, detail, headers)
+    response = problem_response(error.code, error.name, detail, field_errors(data))
     response.headers.update(headers)
-    if is_htmx():
-        trigger_flash(response, detail, "error")
     return response
 
 
