@@ -80,8 +80,8 @@ def show_refusals_in(render: Callable[[Refusal], object]) -> None:
 
 
 def handle_refusal(refusal: Refusal):
-    """The one answer to a refusal; nothing the refused request changed is kept."""
-    db.session.rollback()
+    """The one answer to a refusal. Routes commit only after their service succeeded, so nothing
+    the refused request changed is kept (the session ends with the request)."""
     if wants_json():
         title = HTTP_STATUS_CODES.get(refusal.status, "Refused")
         return problem_response(refusal.status, title, refusal.message, refusal.problems())

@@ -15,8 +15,7 @@ from deftweb.schemas.datasets import (
     RegisterArgsSchema,
 )
 from deftweb.services import dataset_registry, dataset_views
-from deftweb.services.dataset_registry import RegistrationError
-from deftweb.services.nomenclature import NomenclatureError, parse
+from deftweb.services.nomenclature import parse
 
 blp = api_blueprint("api_datasets", __name__, "Dataset names and the dataset registry")
 REFUSALS = (
@@ -38,23 +37,6 @@ def _load(dataset_id: int):
     return dataset
 
 
-def _apply(change, *args, pointer: str = ""):
-    """Run a registry change as the caller; a refusal becomes its problem detail."""
-    try:
-        return change(current_user, *args)
-    except RegistrationError as error:
-        _refuse(error, pointer)
-
-
-def _refuse(error: RegistrationError, pointer: str = ""):
-    pointer = pointer or f"/{error.field}"
-    abort(
-        error.status_code,
-        message=error.message,
-        errors=[{"pointer": pointer, "detail": error.message}],
-    )
-
-
 @blp.get("/datasets/parse")
 @blp.arguments(ParseArgsSchema, location="query")
 @blp.response(200, DatasetNameSchema)
@@ -67,11 +49,7 @@ def parse_name(args):
     among this endpoint's fields (`/data_type`, `/tags`, `/project`, `/name` for the whole name)
     and its dot-separated `position` in the name (1 = first field) when there is one.
     """
-    try:
-        return parse(args["name"]).as_dict()
-    except NomenclatureError as error:
-        problem = {"pointer": f"/{error.field}", "detail": str(error), "position": error.position}
-        abort(422, message=str(error), errors=[problem])
+    return parse(args["name"]).as_dict()
 
 
 @blp.get("/datasets/<int:dataset_id>")
@@ -90,7 +68,7 @@ def get_dataset(dataset_id: int):
 @login_required
 def delete_dataset(dataset_id: int):
     """Mark a dataset or container deleted (409 if deleted already); its name stays taken."""
-    dataset = _apply(dataset_registry.delete_dataset, _load(dataset_id))
+    dataset = dataset_registry.delete_dataset(current_user, _load(dataset_id))
     db.session.commit()
     return dataset
 
@@ -102,7 +80,7 @@ def delete_dataset(dataset_id: int):
 @login_required
 def post_dataset(args):
     """Register a dataset or container; a container may list its (registered) datasets."""
-    dataset = _apply(dataset_registry.register, args["name"], args["datasets"])
+    dataset = dataset_registry.register(current_user, args["name"], args["datasets"])
     db.session.commit()
     return dataset
 
@@ -114,11 +92,11 @@ def post_dataset(args):
 @login_required
 def post_datasets(args):
     """Register a list of names, all or none; a refusal points at each failing `/names/<i>`."""
-    results = _apply(dataset_registry.register_list, args["names"], pointer="/names")
+    results = dataset_registry.register_list(current_user, args["names"])
     failed = [r for r in results if not r.ok]
     if failed:
         errors = [{"pointer": f"/names/{r.number - 1}", "detail": r.error.message} for r in failed]
-        statuses = {r.error.status_code for r in failed}
+        statuses = {r.error.status for r in failed}
         status = statuses.pop() if len(statuses) == 1 else 422
         message = f"Nothing registered: {len(failed)} of {len(results)} names refused."
         abort(status, message=message, errors=errors)

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.blueprints.listing_views import export_table, show_table
+from deftweb.errors import show_refusals_in
 from deftweb.htmx import render_page_or_fragment
 from deftweb.models import db
 from deftweb.services import dataset_check, dataset_list, dataset_registry, dataset_views
-from deftweb.services.dataset_registry import RegistrationError
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 CHECK_TARGET = "check-results"
@@ -52,13 +52,13 @@ def fill(dataset_id: int):
     """Put registered datasets (pasted, one per line) into this container."""
     container = _load(dataset_id)
     names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
-    try:
-        if not names:
-            raise RegistrationError("Paste at least one dataset name, one per line.", "names")
-        added = dataset_registry.fill_container(current_user, container, names)
-    except RegistrationError as error:  # refused before anything changed
-        page = _detail_page(container, fill_error=error.message, fill_names="\n".join(names))
-        return page, error.status_code
+    show_refusals_in(
+        lambda refusal: (
+            _detail_page(container, fill_error=refusal.message, fill_names="\n".join(names)),
+            refusal.status,
+        )
+    )
+    added = dataset_registry.fill_container(current_user, container, names)
     db.session.commit()
     flash(f"{len(added)} dataset(s) added to the container.", "success")
     return redirect(url_for(".detail", dataset_id=dataset_id))
@@ -69,10 +69,10 @@ def fill(dataset_id: int):
 def delete(dataset_id: int):
     """Mark a dataset or container deleted; its name can never be registered again."""
     dataset = _load(dataset_id)
-    try:
-        dataset_registry.delete_dataset(current_user, dataset)
-    except RegistrationError as error:  # refused before anything changed
-        return _detail_page(dataset, delete_error=error.message), error.status_code
+    show_refusals_in(
+        lambda refusal: (_detail_page(dataset, delete_error=refusal.message), refusal.status)
+    )
+    dataset_registry.delete_dataset(current_user, dataset)
     db.session.commit()
     flash(f"{dataset.name} is deleted; its name stays taken.", "success")
     return redirect(url_for(".detail", dataset_id=dataset_id))
@@ -101,11 +101,13 @@ def register_form():
 def register():
     """Register a pasted list of names: all of them, or none with a message on each bad line."""
     names = request.form.get("names", "")
-    try:
-        results = dataset_registry.register_list(current_user, names.splitlines())
-    except RegistrationError as error:
-        page = render_template("datasets/register.html", names=names, error=error.message)
-        return page, error.status_code
+    show_refusals_in(
+        lambda refusal: (
+            render_template("datasets/register.html", names=names, error=refusal.message),
+            refusal.status,
+        )
+    )
+    results = dataset_registry.register_list(current_user, names.splitlines())
     if not all(r.ok for r in results):  # nothing was inserted
         return render_template("datasets/register.html", names=names, results=results), 422
     db.session.commit()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from deftweb.auth import policy
+from deftweb.errors import Conflict, InvalidInput, NotAllowed, Refusal
 from deftweb.models import Dataset, DatasetStatus, Task, User, db, utcnow
 from deftweb.services import audit
 from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
@@ -23,29 +24,11 @@ DATA_TYPE_MAX = Dataset.data_type.type.length
 CONTAINER_KEYS = (("project", "project"), ("number", "number"), ("data_type", "data type"))
 
 
-class RegistrationError(Exception):
-    """A registration refused; `status_code` is the HTTP answer, `field` the part that is wrong."""
-
-    status_code = 422
-
-    def __init__(self, message: str, field: str = "name"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(RegistrationError):
-    status_code = 403
-
-
-class Conflict(RegistrationError):
-    """The dataset's state forbids the change, or it changed since it was read."""
-
-    status_code = 409
-
-
 class AlreadyRegistered(Conflict):
     """The name is taken (registered, maybe deleted since): names are never reused."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "/name")
 
 
 @dataclass
@@ -55,7 +38,7 @@ class LineResult:
     number: int
     name: str
     dataset: Dataset | None = None
-    error: RegistrationError | None = None
+    error: Refusal | None = None
     parsed: DatasetName | None = None
 
     @property
@@ -78,7 +61,7 @@ def find_dataset(name: str) -> Dataset | None:
 
 
 def check_registration(actor: User, text: str) -> DatasetName:
-    """The parsed name, if `actor` may register it now; otherwise RegistrationError says why."""
+    """The parsed name, if `actor` may register it now; otherwise a Refusal says why."""
     name = _allowed_name(actor, text)
     _refuse_taken(_taken({registry_name(name)}))
     return name
@@ -87,19 +70,19 @@ def check_registration(actor: User, text: str) -> DatasetName:
 def _allowed_name(actor: User, text: str) -> DatasetName:
     name = parse_name(text)
     if not policy.can_register_dataset(actor, name):
-        raise NotAllowed(refusal_reason(actor, name), "owner" if name.owner else "project")
+        raise NotAllowed(refusal_reason(actor, name), "/owner" if name.owner else "/project")
     return name
 
 
 def parse_name(text: str) -> DatasetName:
-    """The parsed name, or RegistrationError with the nomenclature's message and field."""
+    """The parsed name, or InvalidInput with the nomenclature's message and field."""
     try:
         name = parse(text.strip())
     except NomenclatureError as error:
-        raise RegistrationError(str(error), error.field) from None
+        raise InvalidInput(str(error), f"/{error.field}") from None
     if len(name.data_type) > DATA_TYPE_MAX:
         problem = f"data type is longer than the registry keeps ({DATA_TYPE_MAX} characters)"
-        raise RegistrationError(problem, "data_type")
+        raise InvalidInput(problem, "/data_type")
     return name
 
 
@@ -120,7 +103,7 @@ def register(actor: User, text: str, contents: list[str] | tuple = ()) -> Datase
     """Register one dataset or container; a container may be given its datasets at once."""
     name = check_registration(actor, text)
     if contents and not name.is_container:
-        raise RegistrationError(f"{registry_name(name)} is a dataset, not a container", "datasets")
+        raise InvalidInput(f"{registry_name(name)} is a dataset, not a container", "/datasets")
     members = [_container_member(name, None, member) for member in contents]
     _refuse_repeats([registry_name(name)] + [m.name for m in members], "datasets")
     dataset = _insert_all(actor, [name])[0]
@@ -133,7 +116,7 @@ def register_list(actor: User, lines: list[str]) -> list[LineResult]:
     """Register every name of a list (blank lines skipped) or none: a result for each line."""
     results = _checked_lines(actor, lines)
     if not results:
-        raise RegistrationError("Paste at least one name, one per line.", "names")
+        raise InvalidInput("Paste at least one name, one per line.", "/names")
     if all(r.ok for r in results):
         try:
             datasets = _insert_all(actor, [r.parsed for r in results])
@@ -147,13 +130,15 @@ def register_list(actor: User, lines: list[str]) -> list[LineResult]:
 
 def fill_container(actor: User, container: Dataset, names: list[str]) -> list[Dataset]:
     """Put registered datasets in a container; all of them or none, each agreeing with it."""
+    if not names:
+        raise InvalidInput("Paste at least one dataset name, one per line.", "/names")
     if not container.is_container:
-        raise RegistrationError(f"{container.name} is a dataset, not a container", "container")
+        raise InvalidInput(f"{container.name} is a dataset, not a container", "/container")
     if container.status == DatasetStatus.DELETED:
-        raise Conflict(f"{container.name} is deleted", "container")
+        raise Conflict(f"{container.name} is deleted", "/container")
     container_name = parse_name(container.name)
     if not policy.can_fill_container(actor, container, container_name):
-        raise NotAllowed(refusal_reason(actor, container_name), "container")
+        raise NotAllowed(refusal_reason(actor, container_name), "/container")
     members = [_container_member(container_name, container, n) for n in names]
     _refuse_repeats([m.name for m in members], "datasets")
     container.contents.extend(members)
@@ -167,12 +152,12 @@ def delete_dataset(actor: User, dataset: Dataset) -> Dataset:
     """Mark a dataset or container deleted (compare-and-set on its status); the name stays taken."""
     name = parse_name(dataset.name)
     if not policy.can_delete_dataset(actor, dataset, name):
-        raise NotAllowed(refusal_reason(actor, name), "owner" if name.owner else "project")
+        raise NotAllowed(refusal_reason(actor, name), "/owner" if name.owner else "/project")
     was = dataset.status
     if was == DatasetStatus.DELETED:
-        raise Conflict(f"{dataset.name} is already deleted", "status")
+        raise Conflict(f"{dataset.name} is already deleted", "/status")
     if was == DatasetStatus.PRODUCING:
-        raise Conflict(f"{dataset.name} is still being produced by its task", "status")
+        raise Conflict(f"{dataset.name} is still being produced by its task", "/status")
     changed = db.session.execute(
         sa.update(Dataset)
         .where(Dataset.id == dataset.id, Dataset.status == was)
@@ -180,7 +165,7 @@ def delete_dataset(actor: User, dataset: Dataset) -> Dataset:
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:
-        raise Conflict(f"{dataset.name} changed meanwhile: reload it and try again", "status")
+        raise Conflict(f"{dataset.name} changed meanwhile: reload it and try again", "/status")
     db.session.refresh(dataset)
     audit.record(actor, dataset, "delete", name=dataset.name, status=was)
     return dataset
@@ -189,7 +174,7 @@ def delete_dataset(actor: User, dataset: Dataset) -> Dataset:
 def _checked_lines(actor: User, lines: list[str]) -> list[LineResult]:
     lines = [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
     if len(lines) > MAX_LINES:
-        raise RegistrationError(f"Paste at most {MAX_LINES:,} names at once.", "names")
+        raise InvalidInput(f"Paste at most {MAX_LINES:,} names at once.", "/names")
     results, first_line = [], {}
     for number, line in lines:
         result = LineResult(number, line)
@@ -197,9 +182,9 @@ def _checked_lines(actor: User, lines: list[str]) -> list[LineResult]:
             result.parsed = _allowed_name(actor, line)
             key = registry_name(result.parsed)
             if key in first_line:
-                raise RegistrationError(f"repeats line {first_line[key]}")
+                raise InvalidInput(f"repeats line {first_line[key]}", "/name")
             first_line[key] = number
-        except RegistrationError as error:
+        except Refusal as error:
             result.error = error
         results.append(result)
     _mark_taken(results)
@@ -221,18 +206,18 @@ def _container_member(container: DatasetName, stored: Dataset | None, text: str)
     dataset = find_dataset(text)
     shown = text.strip()
     if dataset is None:
-        raise RegistrationError(f"{shown} is not registered: register it first", "datasets")
+        raise InvalidInput(f"{shown} is not registered: register it first", "/datasets")
     if dataset.is_container:
-        raise RegistrationError(f"{shown} is a container; containers hold datasets", "datasets")
+        raise InvalidInput(f"{shown} is a container; containers hold datasets", "/datasets")
     if dataset.status == DatasetStatus.DELETED:
-        raise RegistrationError(f"{shown} is deleted", "datasets")
+        raise InvalidInput(f"{shown} is deleted", "/datasets")
     if stored is not None and dataset in stored.contents:
-        raise RegistrationError(f"{shown} is already in this container", "datasets")
+        raise InvalidInput(f"{shown} is already in this container", "/datasets")
     member = parse_name(dataset.name)
     for key, label in CONTAINER_KEYS:
         if getattr(member, key) != getattr(container, key):
             problem = f"{shown} has {label} {getattr(member, key)!r}, the container "
-            raise RegistrationError(problem + f"{getattr(container, key)!r}", "datasets")
+            raise InvalidInput(problem + f"{getattr(container, key)!r}", "/datasets")
     return dataset
 
 
@@ -240,7 +225,7 @@ def _refuse_repeats(names: list[str], field: str) -> None:
     seen = set()
     for name in names:
         if name in seen:
-            raise RegistrationError(f"{name} is named twice", field)
+            raise InvalidInput(f"{name} is named twice", f"/{field}")
         seen.add(name)
 
 

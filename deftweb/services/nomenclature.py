@@ -8,6 +8,8 @@ import re
 from dataclasses import asdict, dataclass
 from functools import partial
 
+from deftweb.errors import InvalidInput
+
 DATASET_NAME_MAX = 255  # DEFT's limit for an output dataset name, suffixes included
 RUCIO_NAME_MAX = 251  # Rucio's ATLAS name pattern: one leading character and up to 250 more
 
@@ -55,12 +57,12 @@ _NUMBER_LABEL = {"mc": "dataset number", "data": "run number", "physcont": "peri
 _SHORT_LABEL = {"mc": "physics short", "data": "stream", "physcont": "stream"}
 
 
-class NomenclatureError(ValueError):
-    """A name or field that breaks the nomenclature; `field` and `position` say where."""
+class NomenclatureError(InvalidInput, ValueError):
+    """A name or field that breaks the nomenclature; `field` and `position` (the dot-separated
+    field's number in the name, 1 = first) say where."""
 
     def __init__(self, message: str, field: str = "name", position: int | None = None):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, f"/{field}", details={"position": position})
         self.position = position
 
 

@@ -3,9 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from deftweb.errors import Conflict, NotAllowed, Refusal
 from deftweb.models import AuditEvent, Dataset, DatasetStatus, GlobalRole, db
 from deftweb.services import dataset_registry as registry
-from deftweb.services.dataset_registry import AlreadyRegistered, NotAllowed, RegistrationError
+from deftweb.services.dataset_registry import AlreadyRegistered
 
 CONTAINER = (
     "mc23_13p6TeV.601229.PhPy8EG_A14_ttbar_hdamp258p75_SingleLep.recon.AOD.e8514_s4162_r14622"
@@ -63,9 +64,9 @@ def test_scope_prefix_container_mark_and_spaces_are_not_kept(manager, written):
 
 
 def test_a_name_the_nomenclature_refuses_names_the_field(manager):
-    with pytest.raises(RegistrationError) as caught:
+    with pytest.raises(Refusal) as caught:
         registry.register(manager, CONTAINER.replace(".AOD.", ".AOD!."))
-    assert caught.value.status_code == 422
+    assert caught.value.status == 422
     assert caught.value.field == "data_type"
     assert "field 5 (data type)" in caught.value.message
     assert stored(CONTAINER.replace(".AOD.", ".AOD!.")) is None
@@ -74,7 +75,7 @@ def test_a_name_the_nomenclature_refuses_names_the_field(manager):
 def test_an_overlong_data_type_is_refused_before_the_database(make):
     user = make.user(username="jdoe")
     name = "user.jdoe.mc16_13TeV.366019.DAOD_" + "X" * 70 + ".e7033"
-    with pytest.raises(RegistrationError, match="longer than the registry keeps"):
+    with pytest.raises(Refusal, match="longer than the registry keeps"):
         registry.register(user, name)
 
 
@@ -91,7 +92,7 @@ def test_a_refusal_says_who_may_register_the_name(make, name, reason):
     user = make.user(username="jdoe", groups={"SUSY": "member"})
     with pytest.raises(NotAllowed, match=reason) as caught:
         registry.register(user, name)
-    assert caught.value.status_code == 403
+    assert caught.value.status == 403
     assert stored(name) is None
 
 
@@ -107,7 +108,7 @@ def test_a_name_is_never_registered_twice(manager):
     registry.register(manager, CONTAINER)
     with pytest.raises(AlreadyRegistered, match="already registered") as caught:
         registry.register(manager, f"mc23_13p6TeV:{CONTAINER}/")
-    assert caught.value.status_code == 409
+    assert caught.value.status == 409
 
 
 def test_a_deleted_name_is_not_reused(manager, make):
@@ -141,19 +142,19 @@ def test_a_container_refuses_datasets_that_disagree_and_registers_nothing(manage
     registry.register(
         manager, "mc20_13TeV.410470.PhPy8EG.recon.AOD.e6337_s3681_r13167_tid00000007_00"
     )
-    with pytest.raises(RegistrationError, match=problem) as caught:
+    with pytest.raises(Refusal, match=problem) as caught:
         registry.register(manager, CONTAINER, [TID_1, member])
-    assert caught.value.status_code == 422
+    assert caught.value.status == 422
     assert caught.value.field == "datasets"
     assert stored(CONTAINER) is None
 
 
 def test_containers_hold_datasets_not_containers_and_datasets_hold_nothing(manager):
     inner = registry.register(manager, CONTAINER.replace("e8514", "e8515"))
-    with pytest.raises(RegistrationError, match="is a container; containers hold datasets"):
+    with pytest.raises(Refusal, match="is a container; containers hold datasets"):
         registry.register(manager, CONTAINER, [inner.name])
     registry.register(manager, TID_2)
-    with pytest.raises(RegistrationError, match="is a dataset, not a container"):
+    with pytest.raises(Refusal, match="is a dataset, not a container"):
         registry.register(manager, TID_1, [TID_2])
 
 
@@ -161,25 +162,25 @@ def test_filling_a_container_is_all_or_nothing(manager):
     container = registry.register(manager, CONTAINER)
     first = registry.register(manager, TID_1)
     registry.register(manager, OTHER_TYPE)
-    with pytest.raises(RegistrationError, match="data type"):
+    with pytest.raises(Refusal, match="data type"):
         registry.fill_container(manager, container, [TID_1, OTHER_TYPE])
     assert container.contents == []
     assert registry.fill_container(manager, container, [TID_1]) == [first]
-    with pytest.raises(RegistrationError, match="already in this container"):
+    with pytest.raises(Refusal, match="already in this container"):
         registry.fill_container(manager, container, [TID_1])
     registry.register(manager, TID_2)
-    with pytest.raises(RegistrationError, match="named twice"):
+    with pytest.raises(Refusal, match="named twice"):
         registry.fill_container(manager, container, [TID_2, TID_2])
 
 
 def test_deleted_datasets_do_not_go_into_containers(manager, make):
     container = registry.register(manager, CONTAINER)
     make.dataset(TID_1, status=DatasetStatus.DELETED)
-    with pytest.raises(RegistrationError, match="is deleted"):
+    with pytest.raises(Refusal, match="is deleted"):
         registry.fill_container(manager, container, [TID_1])
     registry.register(manager, TID_2)
     registry.delete_dataset(manager, container)
-    with pytest.raises(registry.Conflict, match=f"{CONTAINER} is deleted"):
+    with pytest.raises(Conflict, match=f"{CONTAINER} is deleted"):
         registry.fill_container(manager, container, [TID_2])
 
 
@@ -188,7 +189,7 @@ def test_only_those_who_may_register_a_container_fill_it(manager, make):
     registry.register(manager, TID_1)
     with pytest.raises(NotAllowed):
         registry.fill_container(make.user(), container, [TID_1])
-    with pytest.raises(RegistrationError, match="is a dataset, not a container"):
+    with pytest.raises(Refusal, match="is a dataset, not a container"):
         registry.fill_container(manager, registry.find_dataset(TID_1), [TID_2])
 
 
@@ -210,7 +211,7 @@ def test_one_bad_line_registers_nothing_and_each_line_says_why(manager, make):
     make.dataset(TID_2)
     lines = [TID_1, TID_2, "mc23_13p6TeV.601229.x.recon.AOD!.e1", "user.other.x.v1", TID_1]
     results = registry.register_list(manager, lines)
-    problems = {r.number: (r.error.status_code, r.error.message) for r in results if not r.ok}
+    problems = {r.number: (r.error.status, r.error.message) for r in results if not r.ok}
     assert results[0].ok
     assert results[0].dataset is None
     assert problems[2] == (409, f"{TID_2} is already registered")
@@ -222,10 +223,10 @@ def test_one_bad_line_registers_nothing_and_each_line_says_why(manager, make):
 
 
 def test_a_list_must_hold_names_and_not_too_many(manager):
-    with pytest.raises(RegistrationError, match="at least one name"):
+    with pytest.raises(Refusal, match="at least one name"):
         registry.register_list(manager, ["", "  "])
     too_many = [f"{CONTAINER}_tid{n:08d}_00" for n in range(1, registry.MAX_LINES + 2)]
-    with pytest.raises(RegistrationError, match="at most 1,000 names"):
+    with pytest.raises(Refusal, match="at most 1,000 names"):
         registry.register_list(manager, too_many)
 
 
@@ -236,7 +237,7 @@ def test_a_deleted_dataset_keeps_its_name_for_ever(manager):
     assert audit_of(dataset)[1].detail == {"name": CONTAINER, "status": "registered"}
     with pytest.raises(AlreadyRegistered, match="never reused"):
         registry.register(manager, CONTAINER)
-    with pytest.raises(registry.Conflict, match="is already deleted"):
+    with pytest.raises(Conflict, match="is already deleted"):
         registry.delete_dataset(manager, dataset)
 
 
@@ -250,7 +251,7 @@ def test_only_whoever_may_register_a_name_deletes_it(manager, make):
 def test_a_dataset_being_produced_or_changed_meanwhile_is_not_deleted(manager):
     producing = registry.register(manager, TID_1)
     producing.status = DatasetStatus.PRODUCING
-    with pytest.raises(registry.Conflict, match="still being produced"):
+    with pytest.raises(Conflict, match="still being produced"):
         registry.delete_dataset(manager, producing)
     stale = registry.register(manager, TID_2)
     db.session.execute(
@@ -259,6 +260,6 @@ def test_a_dataset_being_produced_or_changed_meanwhile_is_not_deleted(manager):
         .values(status=DatasetStatus.COMPLETE)
         .execution_options(synchronize_session=False)
     )
-    with pytest.raises(registry.Conflict, match="changed meanwhile"):
+    with pytest.raises(Conflict, match="changed meanwhile"):
         registry.delete_dataset(manager, stale)
     assert [e.action for e in audit_of(stale)] == ["register"]

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.database import begin_write
+from deftweb.errors import Refusal
 from deftweb.models import Dataset, GlobalRole, User, UserRole, db
 from deftweb.services import dataset_registry
 
@@ -116,7 +117,7 @@ def test_a_name_committed_while_we_wait_for_the_lock_is_refused_cleanly(scratch_
             outcome = ours.result(timeout=30)
         other.close()
     assert isinstance(outcome, dataset_registry.AlreadyRegistered), outcome
-    assert outcome.status_code == 409
+    assert outcome.status == 409
     assert _rows_named(scratch_app, name) == 1
 
 
@@ -126,7 +127,7 @@ def _register_in_own_context(app, name: str):
             begin_write()
             actor = db.session.get(User, app.manager_id)
             return dataset_registry.register(actor, name)
-        except dataset_registry.RegistrationError as error:
+        except Refusal as error:
             return error
         finally:
             db.session.rollback()
