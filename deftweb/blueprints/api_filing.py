@@ -18,7 +18,6 @@ from deftweb.schemas.requests import RequestSchema
 from deftweb.services import filing, request_views, workflow
 from deftweb.services.request_documents import document_of, starting_document
 from deftweb.services.request_templates import offered_templates
-from deftweb.services.request_validation import Problems, validate_request
 
 blp = api_blueprint("api_filing", __name__, "Filing requests: drafts, edits and templates")
 REFUSALS = (
@@ -70,8 +69,7 @@ def patch_request(args, request_id: int):
         if production_request.status == RequestStatus.DRAFT:
             _save_draft(production_request, args, version, submit)
         else:
-            changes = _reviewed_changes(production_request, args)
-            workflow.edit_request(production_request, current_user, changes, version)
+            workflow.edit_request(production_request, current_user, args, version)
     except filing.InvalidRequest as invalid:
         _invalid(invalid)
     except workflow.WorkflowError as error:
@@ -98,16 +96,6 @@ def _save_draft(production_request, changes: dict, version: int, submit: bool) -
     doc = document_of(production_request) | changes
     clean = filing.checked(doc, production_request.id)
     filing.save_draft(production_request, current_user, clean, version, submit=submit)
-
-
-def _reviewed_changes(production_request, changes: dict) -> dict:
-    """After submission: the fields sent, checked by the same rules (and only those fields)."""
-    doc = document_of(production_request) | changes
-    clean, problems = validate_request(doc, request_id=production_request.id)
-    sent = Problems({p: m for p, m in problems.items() if p.split("/")[1] in changes})
-    if sent:
-        raise filing.InvalidRequest(sent)
-    return {name: clean.get(name, value) for name, value in changes.items()}
 
 
 def _starting_document(args: dict) -> dict:

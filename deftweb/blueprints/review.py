@@ -96,14 +96,12 @@ def _after_change(request_id: int, message: str):
 
 
 def _refused_input(production_request, error: workflow.WorkflowError):
-    """Bad input comes back next to its field with the form filled in (nothing was written); other
-    refusals are HTTP errors (403, 409) with the service's message."""
-    field = (error.pointer or "").lstrip("/")
-    if not isinstance(error, workflow.InvalidChange) or field not in SHOWN_FIELDS:
+    """Bad input comes back next to its fields with the form filled in (nothing was written);
+    other refusals are HTTP errors (403, 409) with the service's message."""
+    errors = {pointer.lstrip("/"): message for pointer, message in error.problems.items()}
+    if not isinstance(error, workflow.InvalidChange) or not errors or errors.keys() - SHOWN_FIELDS:
         refuse(error)
-    return render_request_page(
-        production_request, 422, errors={field: error.message}, form=request.form.to_dict()
-    )
+    return render_request_page(production_request, 422, errors=errors, form=request.form.to_dict())
 
 
 def _form_version() -> int:
@@ -135,15 +133,7 @@ def transition(request_id: int):
 @login_required
 def edit(request_id: int):
     production_request = _load(request_id)
-    changes = {f: request.form[f].strip() for f in EDIT_FORM_FIELDS if f in request.form}
-    if "priority" in changes:
-        if not changes["priority"].lstrip("-").isdigit():
-            error = workflow.InvalidChange("Priority is a whole number.", "/priority")
-            return _refused_input(production_request, error)
-        changes["priority"] = int(changes["priority"])
-    if changes.get("description") == "":
-        error = workflow.InvalidChange("A request needs a one-line description.", "/description")
-        return _refused_input(production_request, error)
+    changes = {f: request.form[f] for f in EDIT_FORM_FIELDS if f in request.form}
     try:
         entry = workflow.edit_request(production_request, current_user, changes, _form_version())
     except workflow.WorkflowError as error:

@@ -17,12 +17,8 @@ from deftweb.models import (
 )
 from deftweb.services import slice_store, workflow
 from deftweb.services.request_documents import clean_to_document, document_of, slice_document
-from deftweb.services.request_validation import (
-    Problems,
-    check_submittable,
-    validate_request,
-)
-from deftweb.services.workflow import InvalidChange, NotAllowed, StaleRequest
+from deftweb.services.request_validation import check_submittable, validate_request
+from deftweb.services.workflow import InvalidRequest, NotAllowed, StaleRequest
 
 #: Slice changes listed one by one in an edit's diff; beyond this, a count.
 DIFF_SLICES_LISTED = 20
@@ -30,15 +26,6 @@ _COLUMNS = ("request_type", "provenance", "energy_gev", "priority", "description
 _COLUMNS += ("long_description", "reference_link", "cc")
 _ROWS = {"working_group": "working_group_id", "project": "project_id"}
 _ROWS |= {"campaign": "campaign_id", "subcampaign": "subcampaign_id", "template": "template_id"}
-
-
-class InvalidRequest(InvalidChange):
-    """A document that fails validation; `problems` maps each bad field's pointer to a message."""
-
-    def __init__(self, problems: Problems):
-        pointer, message = next(iter(problems.items()))
-        super().__init__(f"{len(problems)} field(s) need a change; first: {message}", pointer)
-        self.problems = problems
 
 
 def checked(doc: dict, request_id: int | None = None, *, submitting: bool = False) -> dict:

@@ -43,6 +43,7 @@ __all__ = [
     "STEP_NAMES",
     "Problems",
     "SliceContext",
+    "check_reviewed_fields",
     "check_submittable",
     "validate_chain",
     "validate_request",
@@ -128,12 +129,8 @@ def _request_fields(doc: dict, catalog: Catalog, problems: Problems) -> dict:
     clean = {
         "request_type": _choice(doc, "request_type", list(RequestType), problems),
         "provenance": _choice(doc, "provenance", list(Provenance), problems),
-        "description": text_field(doc, "description", "/description", problems, required=True),
-        "long_description": text_field(doc, "long_description", "/long_description", problems),
-        "reference_link": _link(doc, problems),
-        "cc": _cc(doc, problems),
-        "priority": whole_number(doc.get("priority"), "/priority", PRIORITY_RANGE, problems) or 0,
     }
+    clean |= {name: check(doc, problems) for name, check in REVIEWED_FIELD_CHECKS.items()}
     clean["working_group"] = _group(doc, catalog, problems)
     clean["project"] = _project(doc, catalog, clean["request_type"], problems)
     clean["energy_gev"] = _energy(doc, clean["project"], problems)
@@ -224,6 +221,32 @@ def _template(doc: dict, group: WorkingGroup | None, problems: Problems):
     return template
 
 
+def check_reviewed_fields(changes: dict) -> tuple[dict, Problems]:
+    """Check the fields review may change after submission (description, long description,
+    reference link, cc, priority) by the filing rules; return (clean values, problems)."""
+    problems = Problems()
+    clean = {}
+    for name in changes:
+        check = REVIEWED_FIELD_CHECKS.get(name)
+        if check is None:
+            problems.add(f"/{name}", "This field does not change once a request is submitted.")
+        else:
+            clean[name] = check(changes, problems)
+    return clean, problems
+
+
+def _description(doc: dict, problems: Problems) -> str:
+    return text_field(doc, "description", "/description", problems, required=True)
+
+
+def _long_description(doc: dict, problems: Problems) -> str:
+    return text_field(doc, "long_description", "/long_description", problems)
+
+
+def _priority(doc: dict, problems: Problems) -> int:
+    return whole_number(doc.get("priority"), "/priority", PRIORITY_RANGE, problems) or 0
+
+
 def _link(doc: dict, problems: Problems) -> str:
     link = text_field(doc, "reference_link", "/reference_link", problems)
     if link and not _LINK.fullmatch(link):
@@ -237,3 +260,14 @@ def _cc(doc: dict, problems: Problems) -> str:
         if not _ADDRESS.fullmatch(address):
             problems.add("/cc", f"{address!r} is not an e-mail address; separate them by commas.")
     return ", ".join(filter(None, re.split(r"[\s,;]+", cc)))
+
+
+#: The request's own fields that review may edit, each with its one rule: filing and the review
+#: edit (page and API alike, through `workflow.edit_request`) check them here.
+REVIEWED_FIELD_CHECKS = {
+    "description": _description,
+    "long_description": _long_description,
+    "reference_link": _link,
+    "cc": _cc,
+    "priority": _priority,
+}

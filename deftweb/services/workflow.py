@@ -13,6 +13,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from deftweb.auth import policy
 from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, User, db, utcnow
 from deftweb.services import notifications
+from deftweb.services.field_checks import Problems, as_text
+from deftweb.services.request_validation import check_reviewed_fields
 from deftweb.services.transitions import find_transition, transitions_from
 
 COMMENT_MAX_LENGTH = 5000
@@ -27,6 +29,8 @@ class WorkflowError(Exception):
         super().__init__(message)
         self.message = message
         self.pointer = pointer
+        #: Each bad field's pointer -> its message.
+        self.problems = {pointer: message} if pointer else {}
 
 
 class NotAllowed(WorkflowError):
@@ -39,6 +43,15 @@ class StaleRequest(WorkflowError):
 
 class InvalidChange(WorkflowError):
     status_code = 422
+
+
+class InvalidRequest(InvalidChange):
+    """A document that fails validation; `problems` maps each bad field's pointer to a message."""
+
+    def __init__(self, problems: Problems):
+        pointer, message = next(iter(problems.items()))
+        super().__init__(f"{len(problems)} field(s) need a change; first: {message}", pointer)
+        self.problems = problems
 
 
 def define_tasks_on_approval(request: Request, actor: User) -> None:
@@ -92,7 +105,8 @@ def automatic_transition(request: Request, to_status: str, comment: str) -> Requ
 
 
 def edit_request(request: Request, actor: User, changes: dict, expected_version: int):
-    """Change reviewed fields (priority, descriptions, cc) within what `editable_fields` allows."""
+    """Change reviewed fields (priority, descriptions, cc) within what `editable_fields` allows,
+    by the filing rules; bad values raise InvalidRequest and nothing is written."""
     if expected_version != request.version:
         raise StaleRequest(conflict_message(request, None))
     allowed = policy.editable_fields(actor, request)
@@ -103,11 +117,22 @@ def edit_request(request: Request, actor: User, changes: dict, expected_version:
             f"{request.status}.",
             pointer=f"/{refused[0]}",
         )
-    diff = {k: [getattr(request, k), v] for k, v in changes.items() if getattr(request, k) != v}
+    values = _checked_edits(request, changes)
+    diff = {k: [getattr(request, k), v] for k, v in values.items() if getattr(request, k) != v}
     if not diff:
         return None
     compare_and_set(request, expected_version, None, **{k: new for k, (_, new) in diff.items()})
     return _record(request, actor, HistoryKind.EDIT, "", diff=diff)
+
+
+def _checked_edits(request: Request, changes: dict) -> dict:
+    """The clean values of the fields that change; a value sent as it is stored is not judged
+    again (a form sends every field, and older requests may hold values from before a rule)."""
+    changed = {k: v for k, v in changes.items() if as_text(v) != as_text(getattr(request, k))}
+    clean, problems = check_reviewed_fields(changed)
+    if problems:
+        raise InvalidRequest(problems)
+    return clean
 
 
 def add_comment(request: Request, actor: User, text: str) -> RequestHistory:

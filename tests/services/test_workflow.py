@@ -188,6 +188,38 @@ def test_edit_respects_field_rules_and_records_the_diff(cast):
         workflow.edit_request(request, convener, {"priority": 1}, 2)
 
 
+@pytest.mark.parametrize(
+    ("changes", "pointer"),
+    [
+        ({"priority": 5000}, "/priority"),
+        ({"priority": "high"}, "/priority"),
+        ({"reference_link": "the JIRA ticket"}, "/reference_link"),
+        ({"cc": "a@cern.ch, nobody"}, "/cc"),
+        ({"description": "x" * 100_000}, "/description"),
+        ({"description": " "}, "/description"),
+    ],
+)
+def test_edit_refuses_what_the_filing_rules_refuse_and_writes_nothing(cast, changes, pointer):
+    request, _, convener, _ = cast
+    with pytest.raises(InvalidChange) as refused:
+        workflow.edit_request(request, convener, changes, 1)
+    assert refused.value.pointer == pointer
+    assert request.version == 1
+    assert history(request) == []
+
+
+def test_edit_cleans_what_it_saves(cast):
+    request, _, convener, _ = cast
+    changes = {"description": "  clearer  ", "cc": "a@cern.ch b@cern.ch", "priority": " 900 "}
+    entry = workflow.edit_request(request, convener, changes, 1)
+    assert (request.description, request.cc, request.priority) == (
+        "clearer",
+        "a@cern.ch, b@cern.ch",
+        900,
+    )
+    assert entry.diff["priority"] == [0, 900]
+
+
 def test_comment_needs_text_and_tells_watchers_without_bumping_version(cast):
     request, requester, convener, _ = cast
     with pytest.raises(InvalidChange):
