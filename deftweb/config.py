@@ -180,7 +180,8 @@ def check_auth_config(config) -> None:
     """Refuse role-map entries, proxy addresses and lifetimes that cannot work."""
     import ipaddress
 
-    from deftweb.services.grants import GrantError, parse_grant
+    from deftweb.errors import InvalidInput
+    from deftweb.services.grants import parse_grant
 
     for sso_role, grants in (config["SAML_ROLE_MAP"] or {}).items():
         if isinstance(grants, str):
@@ -188,7 +189,7 @@ def check_auth_config(config) -> None:
         for grant in grants:
             try:
                 parse_grant(grant)
-            except GrantError as error:
+            except InvalidInput as error:
                 raise ConfigError(f"SAML_ROLE_MAP[{sso_role!r}]: {error}") from None
     for proxy in config["TRUSTED_PROXIES"]:
         if proxy == "unix":

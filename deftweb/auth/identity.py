@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from deftweb.auth.sessions import end_all_sessions
+from deftweb.errors import NotAllowed
 from deftweb.models import Identity, User, db, utcnow
 from deftweb.models.users import IdentityKind
 from deftweb.services import audit
@@ -34,8 +35,9 @@ class AuthInfo:
     roles: tuple[str, ...] = field(default=())
 
 
-class IdentityRefused(Exception):
-    """Sign-in refused; the message is shown to the person and says what to do."""
+class IdentityRefused(NotAllowed):
+    """Sign-in (or linking a certificate) refused; the message is shown to the person and says
+    what to do."""
 
 
 def find_identity(kind: str, issuer: str, identifier: str) -> Identity | None:

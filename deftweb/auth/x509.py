@@ -13,6 +13,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from flask import current_app, request
 
+from deftweb.errors import InvalidInput
+
 #: The `TRUSTED_PROXIES` entry that trusts requests arriving on gunicorn's unix socket.
 UNIX_SOCKET = "unix"
 #: Proxy certificate CNs appended to a user's DN (legacy and RFC 3820).
@@ -37,8 +39,11 @@ RFC4514_NAMES = {
 }
 
 
-class BadDN(ValueError):
+class BadDN(InvalidInput, ValueError):
     """Not a distinguished name in either accepted form."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "/dn")
 
 
 def _type(name: str) -> str:

@@ -10,8 +10,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.auth.identity import IdentityRefused, link_certificate, unlink_identity
-from deftweb.auth.x509 import BadDN, canonical_dn
+from deftweb.auth.identity import link_certificate, unlink_identity
+from deftweb.auth.x509 import canonical_dn
+from deftweb.errors import show_refusals_in
 from deftweb.models import (
     AuditEvent,
     GlobalRole,
@@ -54,12 +55,10 @@ def _users_page(status: int = 200, errors: dict | None = None):
 @bp.post("/users")
 def create_user():
     form = request.form
-    try:
-        user = accounts.create_user(
-            current_user, form.get("username", ""), form.get("display_name", ""), form.get("email")
-        )
-    except accounts.AccountError as error:
-        return _users_page(422, {"username": str(error)})
+    show_refusals_in(lambda refusal: _users_page(422, {"username": refusal.message}))
+    user = accounts.create_user(
+        current_user, form.get("username", ""), form.get("display_name", ""), form.get("email")
+    )
     db.session.commit()
     flash(f"User {user.username} created.", "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -91,12 +90,10 @@ def _user_page(user: User, status: int = 200, errors: dict | None = None):
 
 
 def _change(user: User, change, done: str, field: str):
-    """Apply one change; on refusal show the page again with the message next to `field`."""
-    try:
-        change()
-    except (grants.GrantError, accounts.AccountError, IdentityRefused, BadDN) as error:
-        # services check before they change anything, and nothing is committed here
-        return _user_page(user, 422, {field: str(error)})
+    """Apply one change; on refusal show the page again with the message next to `field` (the
+    form that was posted)."""
+    show_refusals_in(lambda refusal: _user_page(user, 422, {field: refusal.message}))
+    change()
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -200,10 +197,8 @@ def add_member(code: str):
     if user is None:
         return _group_page(group, 422, {"username": f"There is no user {username!r}."})
     role = request.form.get("role", "")
-    try:
-        grants.set_membership(current_user, user, group, role)
-    except grants.GrantError as error:
-        return _group_page(group, 422, {"username": str(error)})
+    show_refusals_in(lambda refusal: _group_page(group, 422, {"username": refusal.message}))
+    grants.set_membership(current_user, user, group, role)
     db.session.commit()
     flash(f"{user.username} is now {role} of {group.code}.", "success")
     return redirect(url_for("admin.group", code=group.code))

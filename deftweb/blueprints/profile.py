@@ -4,10 +4,11 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy, x509
-from deftweb.auth.identity import IdentityRefused, link_certificate
+from deftweb.auth.identity import link_certificate
+from deftweb.errors import show_refusals_in
 from deftweb.models import ApiToken, NotifyMode, db
 from deftweb.services import api_tokens
-from deftweb.services.accounts import AccountError, set_notify_mode
+from deftweb.services.accounts import set_notify_mode
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -55,10 +56,8 @@ def link_presented_certificate():
     dn = x509.presented_dn()
     if dn is None:
         return _render(422, {"certificate": "No verified certificate came with this request."})
-    try:
-        link_certificate(current_user, current_user, dn)
-    except IdentityRefused as refusal:
-        return _render(422, {"certificate": str(refusal)})
+    show_refusals_in(lambda refusal: _render(422, {"certificate": refusal.message}))
+    link_certificate(current_user, current_user, dn)
     db.session.commit()
     flash(f"Certificate {dn} linked: you can now sign in with it.", "success")
     return redirect(url_for("profile.page"))
@@ -68,16 +67,13 @@ def link_presented_certificate():
 @login_required
 def create_token():
     days = request.form.get("days", type=int) or 0
-    try:
-        _token, secret = api_tokens.create_token(
-            current_user,
-            request.form.get("name", ""),
-            days,
-            current_app.config["API_TOKEN_MAX_DAYS"],
-        )
-    except api_tokens.TokenError as error:
-        field = "days" if "days" in str(error) else "name"
-        return _render(422, {field: str(error)})
+    show_refusals_in(lambda refusal: _render(422, {refusal.field: refusal.message}))
+    _token, secret = api_tokens.create_token(
+        current_user,
+        request.form.get("name", ""),
+        days,
+        current_app.config["API_TOKEN_MAX_DAYS"],
+    )
     db.session.commit()
     return _render(201, new_secret=secret)
 
@@ -96,10 +92,8 @@ def revoke_token(token_id: int):
 @bp.post("/notifications")
 @login_required
 def notifications():
-    try:
-        set_notify_mode(current_user, request.form.get("mode", ""))
-    except AccountError as error:
-        return _render(422, {"mode": str(error)})
+    show_refusals_in(lambda refusal: _render(422, {"mode": refusal.message}))
+    set_notify_mode(current_user, request.form.get("mode", ""))
     db.session.commit()
     flash("Notification setting saved.", "success")
     return redirect(url_for("profile.page"))

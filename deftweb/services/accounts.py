@@ -4,14 +4,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from deftweb.auth.sessions import end_all_sessions
+from deftweb.errors import InvalidInput, NotAllowed
 from deftweb.models import Membership, NotifyMode, User, db
 from deftweb.services import audit
 
 PAGE_SIZE = 50
-
-
-class AccountError(ValueError):
-    """An account change that cannot be made; the message says why."""
 
 
 def search_users(text: str = "", limit: int = PAGE_SIZE) -> list[User]:
@@ -37,10 +34,12 @@ def create_user(actor: User, username: str, display_name: str, email: str | None
     """An account made by hand, e.g. for a robot certificate; SSO links to it by login name."""
     username, display_name = username.strip(), display_name.strip()
     if not username or len(username) > 64 or not display_name:
-        raise AccountError("Give a login name (up to 64 characters) and a display name.")
+        raise InvalidInput(
+            "Give a login name (up to 64 characters) and a display name.", "/username"
+        )
     taken = db.session.scalar(sa.select(User.id).where(User.username == username))
     if taken:
-        raise AccountError(f"There is already a user {username}.")
+        raise InvalidInput(f"There is already a user {username}.", "/username")
     user = User(username=username, display_name=display_name, email=(email or "").strip() or None)
     db.session.add(user)
     db.session.flush()
@@ -51,7 +50,7 @@ def create_user(actor: User, username: str, display_name: str, email: str | None
 def set_active(actor: User, user: User, active: bool) -> None:
     """Disable (ending every session at once) or enable an account."""
     if actor.id == user.id and not active:
-        raise AccountError("You cannot disable your own account.")
+        raise NotAllowed("You cannot disable your own account.", "/active")
     if user.is_active == active:
         return
     user.is_active = active
@@ -62,7 +61,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def set_notify_mode(user: User, mode: str) -> None:
     """Immediate e-mails, or one digest a day."""
     if mode not in set(NotifyMode):
-        raise AccountError(f"Choose one of {', '.join(NotifyMode)}.")
+        raise InvalidInput(f"Choose one of {', '.join(NotifyMode)}.", "/mode")
     if user.notify_mode != mode:
         audit.record(user, user, "notify_mode_set", mode=mode)
         user.notify_mode = mode

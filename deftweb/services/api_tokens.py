@@ -7,16 +7,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from deftweb.errors import InvalidInput
 from deftweb.models import ApiToken, User, db, utcnow
 from deftweb.services import audit
 
 #: Every token starts with this, so leaked tokens are easy to recognise (and to scan for).
 PREFIX = "dft_"
 NAME_MAX = 100
-
-
-class TokenError(ValueError):
-    """A token request that cannot be granted; the message says what to change."""
 
 
 def token_hash(secret: str) -> str:
@@ -27,9 +24,9 @@ def create_token(user: User, name: str, days: int, max_days: int) -> tuple[ApiTo
     """A new token valid for `days`; returns it with the secret, which is never stored."""
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise TokenError(f"Give the token a name of 1 to {NAME_MAX} characters.")
+        raise InvalidInput(f"Give the token a name of 1 to {NAME_MAX} characters.", "/name")
     if not 1 <= days <= max_days:
-        raise TokenError(f"A token lives from 1 to {max_days} days.")
+        raise InvalidInput(f"A token lives from 1 to {max_days} days.", "/days")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

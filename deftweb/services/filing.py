@@ -17,7 +17,7 @@ from deftweb.models import (
 )
 from deftweb.services import slice_store, workflow
 from deftweb.services.request_documents import clean_to_document, document_of, slice_document
-from deftweb.services.request_validation import check_submittable, validate_request
+from deftweb.services.request_validation import Problems, check_submittable, validate_request
 from deftweb.services.workflow import InvalidRequest, NotAllowed, StaleRequest
 
 #: Slice changes listed one by one in an edit's diff; beyond this, a count.

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from deftweb.auth.sessions import end_all_sessions
+from deftweb.errors import InvalidInput
 from deftweb.models import (
     GlobalRole,
     GrantSource,
@@ -25,19 +26,17 @@ from deftweb.services import audit
 log = logging.getLogger(__name__)
 
 
-class GrantError(ValueError):
-    """A grant that cannot be made; the message says why."""
-
-
 def parse_grant(text: str) -> tuple[str | None, str]:
     """`HIGG:convener` -> ("HIGG", "convener"); `admin` -> (None, "admin")."""
     code, _, role = text.strip().rpartition(":")
     if code:
         if role not in set(MembershipRole):
-            raise GrantError(f"{text!r}: a group role is one of {', '.join(MembershipRole)}")
+            raise InvalidInput(
+                f"{text!r}: a group role is one of {', '.join(MembershipRole)}", "/role"
+            )
         return code, role
     if role not in set(GlobalRole):
-        raise GrantError(f"{text!r}: a global role is one of {', '.join(GlobalRole)}")
+        raise InvalidInput(f"{text!r}: a global role is one of {', '.join(GlobalRole)}", "/role")
     return None, role
 
 
@@ -110,7 +109,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
     """Give a global role by hand (kept apart from SSO grants)."""
     parse_grant(role)
     if any(r.role == role and r.source == GrantSource.MANUAL for r in user.roles):
-        raise GrantError(f"{user.username} already has {role} (granted by hand)")
+        raise InvalidInput(f"{user.username} already has {role} (granted by hand)", "/role")
     user.roles.append(UserRole(role=role, source=GrantSource.MANUAL))
     audit.record(actor, user, "role_granted", role=role)
     end_all_sessions(user)
@@ -120,7 +119,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
     """Take back a global role granted by hand (SSO grants follow the SSO roles)."""
     row = next((r for r in user.roles if r.role == role and r.source == GrantSource.MANUAL), None)
     if row is None:
-        raise GrantError(f"{user.username} has no {role} granted by hand")
+        raise InvalidInput(f"{user.username} has no {role} granted by hand", "/role")
     user.roles.remove(row)
     db.session.delete(row)
     audit.record(actor, user, "role_revoked", role=role)
@@ -130,7 +129,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
 def set_membership(actor: User, user: User, group: WorkingGroup, role: str | None) -> None:
     """Set (or with role None remove) the membership an admin granted by hand."""
     if role is not None and role not in set(MembershipRole):
-        raise GrantError(f"a group role is one of {', '.join(MembershipRole)}")
+        raise InvalidInput(f"a group role is one of {', '.join(MembershipRole)}", "/role")
     row = next(
         (
             m
@@ -140,7 +139,9 @@ def set_membership(actor: User, user: User, group: WorkingGroup, role: str | Non
         None,
     )
     if row is None and role is None:
-        raise GrantError(f"{user.username} has no membership of {group.code} granted by hand")
+        raise InvalidInput(
+            f"{user.username} has no membership of {group.code} granted by hand", "/role"
+        )
     if role is None:
         user.memberships.remove(row)
         db.session.delete(row)
