@@ -48,8 +48,10 @@ class Factories:
         for key, value in fields.items():
             setattr(user, key, value)
         user.roles = [UserRole(role=role) for role in roles]
+        # Every group read first: a read between two memberships would flush a half-made one.
+        found = {code: self.group(code) for code in groups or {}}
         user.memberships = [
-            Membership(working_group=self.group(code), role=role)
+            Membership(working_group=found[code], role=role)
             for code, role in (groups or {}).items()
         ]
         db.session.add(user)

@@ -10,6 +10,7 @@ per area that adds its own predicates (review workflow, task actions...).
 """
 
 import logging
+from dataclasses import dataclass
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -23,7 +24,7 @@ from deftweb.models import (
     WorkingGroup,
 )
 from deftweb.services.rucio_groups import working_group_of
-from deftweb.services.transitions import Gate, find_transition, held_from
+from deftweb.services.transitions import REVIEW_MOVES, Gate, find_transition, held_from
 
 log = logging.getLogger(__name__)
 
@@ -147,41 +148,81 @@ def require(allowed: bool, message: str = "You may not do this.") -> None:
 
 
 # --- Review workflow: who may move a request, edit its fields, comment and watch ---------------
-# The moves themselves are data in `deftweb.services.transitions`; each names a gate, decided here.
+# The moves themselves are data in `deftweb.services.transitions`; each names a gate, and the
+# grants below say who passes it. The predicates here and the review queue's SQL
+# (`review_views.queue_clauses`) both read the grants, so the buttons and the queue agree.
+
+#: A grant's holder besides the global roles: the request's requester, a convener of its group.
+REQUESTER = "requester"
+CONVENER = MembershipRole.CONVENER
 
 
-def is_group_approver(user, request) -> bool:
-    """Group approval: for MC requests an MC coordinator, otherwise a convener of the group."""
-    if is_admin(user):
-        return True
-    if request.request_type == RequestType.MC:
-        return is_mc_coordinator(user)
-    return is_convener_of(user, request.working_group)
+@dataclass(frozen=True)
+class Grant:
+    """Holders of `role` pass the gate on requests of MC type (mc=True), of other types
+    (mc=False) or of any type (None). `role` is a GlobalRole, REQUESTER or CONVENER."""
+
+    role: str
+    mc: bool | None = None
 
 
-def is_reviewer_of(user, request) -> bool:
-    """Group approvers of the request and production managers: they hold, resume, reprioritise."""
-    return is_production_manager(user) or is_group_approver(user, request)
+#: Group approval: for MC requests an MC coordinator, otherwise a convener of the group.
+_GROUP_APPROVERS = (
+    Grant(GlobalRole.ADMIN),
+    Grant(GlobalRole.MC_COORDINATOR, mc=True),
+    Grant(CONVENER, mc=False),
+)
+_MANAGERS = (Grant(GlobalRole.PRODUCTION_MANAGER), Grant(GlobalRole.ADMIN))
+GATE_GRANTS: dict[Gate, tuple[Grant, ...]] = {
+    Gate.REQUESTER: (Grant(REQUESTER), Grant(GlobalRole.ADMIN)),
+    Gate.GROUP_APPROVER: _GROUP_APPROVERS,
+    Gate.PRODUCTION_MANAGER: _MANAGERS,
+    # they hold, resume, reprioritise
+    Gate.REVIEWER: _GROUP_APPROVERS + _MANAGERS,
+    Gate.REQUESTER_OR_MANAGER: (Grant(REQUESTER), *_MANAGERS),
+}
 
 
-def can_use_review_queue(user) -> bool:
-    """The reviewer queue: anyone who approves something (conveners, coordinators, managers)."""
-    if is_admin(user) or is_production_manager(user) or is_mc_coordinator(user):
-        return True
-    return is_signed_in(user) and MembershipRole.CONVENER in user.group_roles().values()
+def holds_grant_on(user, grant: Grant, request) -> bool:
+    """`user` holds `grant` on `request`: the type fits and they hold the role there."""
+    if grant.mc is not None and (request.request_type == RequestType.MC) != grant.mc:
+        return False
+    if grant.role == REQUESTER:
+        return is_requester_of(user, request)
+    if grant.role == CONVENER:
+        return is_convener_of(user, request.working_group)
+    return has_global_role(user, grant.role)
+
+
+def holds_grant_somewhere(user, grant: Grant) -> bool:
+    """`user` may hold `grant` on some request: they have the role (or convene some group)."""
+    if grant.role == REQUESTER:
+        return is_signed_in(user)
+    if grant.role == CONVENER:
+        return is_signed_in(user) and CONVENER in user.group_roles().values()
+    return has_global_role(user, grant.role)
 
 
 def passes_gate(user, request, gate: Gate) -> bool:
-    if not is_signed_in(user):
-        return False
-    manager = is_production_manager(user) or is_admin(user)
-    return {
-        Gate.REQUESTER: is_requester_of(user, request) or is_admin(user),
-        Gate.GROUP_APPROVER: is_group_approver(user, request),
-        Gate.PRODUCTION_MANAGER: manager,
-        Gate.REVIEWER: is_reviewer_of(user, request),
-        Gate.REQUESTER_OR_MANAGER: manager or is_requester_of(user, request),
-    }[gate]
+    """One of the gate's grants is the user's on this request (none for an unknown gate)."""
+    grants = GATE_GRANTS.get(gate, ())
+    return is_signed_in(user) and any(holds_grant_on(user, g, request) for g in grants)
+
+
+def is_group_approver(user, request) -> bool:
+    """For MC requests an MC coordinator, otherwise a convener of the group (or an admin)."""
+    return passes_gate(user, request, Gate.GROUP_APPROVER)
+
+
+def is_reviewer_of(user, request) -> bool:
+    """Group approvers of the request and production managers."""
+    return passes_gate(user, request, Gate.REVIEWER)
+
+
+def can_use_review_queue(user) -> bool:
+    """The reviewer queue: whoever may make a review move (approve, hold, reject) somewhere."""
+    grants = {g for move in REVIEW_MOVES for g in GATE_GRANTS[move.gate]}
+    return any(holds_grant_somewhere(user, g) for g in grants)
 
 
 def can_transition(user, request, to_status: str) -> bool:

@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload
 from deftweb.auth import policy
 from deftweb.models import (
     HistoryKind,
-    MembershipRole,
     Request,
     RequestHistory,
     RequestStatus,
@@ -16,7 +15,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.transitions import MAIN_FLOW
+from deftweb.services.transitions import MAIN_FLOW, REVIEW_MOVES
 
 S = RequestStatus
 #: The queue shows at most this many requests; filters narrow it down.
@@ -96,27 +95,49 @@ def discussion_of(request_id: int) -> list[RequestHistory]:
     )
 
 
+def _review_grants() -> dict[str, list]:
+    """Status -> the grants of the review moves from it, each once, in the tables' order."""
+    by_status: dict[str, dict] = {}
+    for move in REVIEW_MOVES:
+        by_status.setdefault(move.source, {}).update(dict.fromkeys(policy.GATE_GRANTS[move.gate]))
+    return {status: list(grants) for status, grants in by_status.items()}
+
+
+REVIEW_GRANTS = _review_grants()
+
+
 def queue_clauses(user) -> list:
-    """SQL conditions for "waiting for my action", one per role the user holds."""
-    if policy.is_admin(user):
-        return [Request.status.in_((S.WAITING, S.REGISTERED, S.HOLD))]
+    """SQL conditions for "waiting for my action": a request on which the user may make a review
+    move (approve, hold, reject), read from the same grants as `policy.passes_gate`."""
+    if not policy.is_signed_in(user):
+        return []
     clauses = []
-    if policy.is_mc_coordinator(user):
-        clauses.append(
-            sa.and_(Request.status.in_((S.WAITING, S.HOLD)), Request.request_type == RequestType.MC)
-        )
-    convened = [m.working_group_id for m in user.memberships if m.role == MembershipRole.CONVENER]
-    if convened:
-        clauses.append(
-            sa.and_(
-                Request.status.in_((S.WAITING, S.HOLD)),
-                Request.request_type != RequestType.MC,
-                Request.working_group_id.in_(convened),
-            )
-        )
-    if policy.is_production_manager(user):
-        clauses.append(Request.status.in_((S.REGISTERED, S.HOLD)))
+    for status, grants in REVIEW_GRANTS.items():
+        held = [c for c in (grant_clause(user, g) for g in grants) if c is not None]
+        if held:
+            clauses.append(sa.and_(Request.status == status, sa.or_(*held)))
     return clauses
+
+
+def grant_clause(user, grant: policy.Grant):
+    """The requests on which `user` holds `grant`, as SQL; None where they hold it nowhere
+    (the SQL twin of `policy.holds_grant_on`)."""
+    if grant.role == policy.REQUESTER:
+        holder = Request.requester_id == user.id
+    elif grant.role == policy.CONVENER:
+        convened = [m.working_group_id for m in user.memberships if m.role == policy.CONVENER]
+        if not convened:
+            return None
+        holder = Request.working_group_id.in_(convened)
+    elif policy.has_global_role(user, grant.role):
+        holder = sa.true()
+    else:
+        return None
+    if grant.mc is None:
+        return holder
+    if grant.mc:
+        return sa.and_(holder, Request.request_type == RequestType.MC)
+    return sa.and_(holder, Request.request_type != RequestType.MC)
 
 
 def review_queue(user, group: str | None = None, request_type: str | None = None) -> list[Request]:

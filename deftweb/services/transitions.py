@@ -66,6 +66,24 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
 #: Moves that advance a request towards production: what "approve" means in the reviewer queue.
 APPROVALS = {S.WAITING: S.REGISTERED, S.REGISTERED: S.APPROVED}
+#: What the bulk bars (the review queue, the request table) do to each request they are given.
+BULK_ACTIONS = ("approve", "hold", "reject")
+
+
+def bulk_target(action: str, source: str) -> str | None:
+    """Where a bulk action takes a request in `source`: approve means the next approval step
+    (None where there is none: approving never resumes a held request)."""
+    if action == "hold":
+        return S.HOLD
+    if action == "reject":
+        return S.REJECTED
+    return APPROVALS.get(source)
+
+
+#: The moves a bulk action makes: a request is in a reviewer's queue when they may make one.
+REVIEW_MOVES = tuple(
+    t for t in TRANSITIONS if any(bulk_target(a, t.source) == t.target for a in BULK_ACTIONS)
+)
 
 
 def find_transition(source: str, target: str) -> Transition | None:

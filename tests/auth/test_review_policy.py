@@ -4,6 +4,8 @@ Written out by hand (not derived from the transition table) so that a change to 
 gates shows up here as a deliberate edit.
 """
 
+import itertools
+
 import pytest
 
 from deftweb.auth import policy
@@ -15,6 +17,7 @@ from deftweb.models import (
     RequestType,
     db,
 )
+from deftweb.services import review_views, workflow
 
 S = RequestStatus
 PEOPLE = {
@@ -134,3 +137,59 @@ def test_editable_fields_truth_table(make, people):
 def test_review_queue_is_for_approvers_only(people):
     allowed = {name for name, user in people.items() if policy.can_use_review_queue(user)}
     assert allowed == {"higg-convener", "susy-convener", "mc-coordinator", "prod-manager", "admin"}
+
+
+# --- The review queue: exactly the requests the buttons offer a review move on ----------------
+
+#: Where a request waits for someone who may at least hold it: its reviewers find it in the queue
+#: (the approver of the step decides it, the others may hold it). Held requests wait for a resume,
+#: which no bulk action makes: they are found in the request table, not the queue.
+QUEUED = (S.WAITING, S.REGISTERED, S.APPROVED)
+
+
+@pytest.mark.parametrize("kind", [RequestType.MC, RequestType.GROUP])
+def test_queue_truth_table(make, people, kind):
+    requests = {status: _request_in(make, people["requester"], kind, status) for status in S}
+    wrong = []
+    for name, user in people.items():
+        queued = {r.id for r in review_views.review_queue(user)}
+        for status, request in requests.items():
+            want = status in QUEUED and name in reviewers(kind)
+            if (request.id in queued) != want:
+                wrong.append(f"{status} {name}: in the queue {request.id in queued}")
+    assert wrong == []
+
+
+def is_review_move(move) -> bool:
+    """What the bulk bars do: approve (the next step), hold, reject."""
+    approvals = {(S.WAITING, S.REGISTERED), (S.REGISTERED, S.APPROVED)}
+    return move.target in (S.HOLD, S.REJECTED) or (move.source, move.target) in approvals
+
+
+def role_combinations():
+    """Every mix of a HIGG role (none, member, convener), SUSY convenership and global roles."""
+    global_roles = (GlobalRole.MC_COORDINATOR, GlobalRole.PRODUCTION_MANAGER, GlobalRole.ADMIN)
+    subsets = [c for n in range(4) for c in itertools.combinations(global_roles, n)]
+    higg_roles = (None, "member", "convener")
+    for higg, susy, roles in itertools.product(higg_roles, (False, True), subsets):
+        groups = ({"HIGG": higg} if higg else {}) | ({"SUSY": "convener"} if susy else {})
+        name = [f"higg-{higg}"] * bool(higg) + ["susy-convener"] * susy + [str(r) for r in roles]
+        yield "+".join(name) or "nobody", {"groups": groups, "roles": roles}
+
+
+def test_the_queue_holds_what_the_buttons_offer_to_review_for_every_mix_of_roles(make):
+    requester = make.user(groups={"HIGG": "member"})
+    kinds = (RequestType.MC, RequestType.GROUP)
+    requests = [_request_in(make, requester, kind, status) for kind in kinds for status in S]
+    wrong = []
+    for name, spec in role_combinations():
+        user = make.user(**spec)
+        queued = {r.id for r in review_views.review_queue(user)}
+        for request in requests:
+            offered = any(is_review_move(m) for m in workflow.available_moves(request, user))
+            if offered != (request.id in queued):
+                where = f"{request.request_type} {request.status}"
+                wrong.append(f"{name} {where}: queue {request.id in queued}, buttons {offered}")
+        if queued and not policy.can_use_review_queue(user):
+            wrong.append(f"{name}: a queue but no way to the queue page")
+    assert wrong == []
