@@ -29,22 +29,23 @@ def detail_prefixes(kinds) -> dict[str, str]:
     }
 
 
-def table_rows(listing: Listing, page: Page, filter_links: dict[str, str], selectable: bool):
-    """One `<tr>` per row of the page, cells in the chosen columns' order."""
+def table_rows(listing: Listing, page: Page, filter_links: dict[str, str], shown_as=None):
+    """One `<tr>` per row of the page, cells in the chosen columns' order; with `shown_as` (what
+    a ticked row posts, `Table.shown_as`) a checkbox first."""
     columns = listing.columns
     details = detail_prefixes({c.kind for c in columns})
     rows = []
     for row in page.rows:
-        cells = [_select_cell(row.id)] if selectable else []
+        cells = [_select_cell(row.id, shown_as(row))] if shown_as else []
         for column in columns:
             cells.append(_cell(column, column.value(row), filter_links, details))
         rows.append(Markup("<tr>" + "".join(cells) + "</tr>"))
     return rows
 
 
-def _select_cell(row_id: int) -> str:
+def _select_cell(row_id: int, value: str) -> str:
     return (
-        f'<td class="select"><input type="checkbox" name="id" value="{row_id}" form="bulk-form" '
+        f'<td class="select"><input type="checkbox" name="id" value="{value}" form="bulk-form" '
         f'class="select-row" aria-label="Select {row_id}"></td>'
     )
 

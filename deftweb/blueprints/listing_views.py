@@ -69,12 +69,13 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
     urls = ViewUrls(base, request.args)
     filter_links = {c.key: urls.filtered_by(c.filter_key) for c in table.columns if c.filter_key}
     bulk_actions = extra.pop("bulk_actions", {})
+    shown_as = table.shown_as if bulk_actions else None
     context = {
         "table": table,
         "listing": listing,
         "page": page,
         "urls": urls,
-        "rows": table_rows(listing, page, filter_links, bool(bulk_actions)) if page else [],
+        "rows": table_rows(listing, page, filter_links, shown_as) if page else [],
         "page_sizes": PAGE_SIZES,
         "choice_options": choice_options,
         "bulk_actions": bulk_actions,
@@ -107,16 +108,17 @@ def count_table(table: Table):
 
 
 def bulk_action(table: Table, actions: dict, act):
-    """Run `act(action, ids)` on the rows the bulk form names; show one result per row."""
+    """Run `act(action, rows)` on the rows the bulk form names (id -> the version shown, see
+    `list_actions.selected_rows`); show one result per row."""
     action = request.form.get("action", "")
     if action not in actions:
         abort(400, f"Choose one of: {', '.join(actions.values())}.")
     try:
-        ids = list_actions.selected_ids(table, request.form)
+        rows = list_actions.selected_rows(table, request.form)
     except (BadFilter, list_actions.TooManyRows) as error:
         abort(400, str(error))
     try:
-        results = act(action, ids)
+        results = act(action, rows)
     except task_actions.InvalidActionInput as error:
         abort(422, str(error))
     db.session.commit()

@@ -50,5 +50,5 @@ def bulk():
     return bulk_action(
         request_list.TABLE,
         list_actions.REQUEST_ACTIONS,
-        lambda action, ids: list_actions.act_on_requests(current_user, action, ids, comment),
+        lambda action, rows: list_actions.act_on_requests(current_user, action, rows, comment),
     )

@@ -10,8 +10,7 @@ from deftweb.auth import policy
 from deftweb.blueprints.review_errors import refuse
 from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.models import RequestStatus, RequestType, db
-from deftweb.services import notifications, request_views, review_views, workflow
-from deftweb.services.transitions import APPROVALS
+from deftweb.services import list_actions, notifications, request_views, review_views, workflow
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -187,49 +186,37 @@ def queue():
     return render_page_or_fragment("review/queue.html", "review/_rows.html", **context)
 
 
-BULK_ACTIONS = {"approve", "hold", "reject"}
+#: How the queue's summary names what a bulk action did.
+BULK_DONE = {"approve": "approved", "hold": "put on hold", "reject": "rejected"}
 
 
 @bp.post("/review/bulk")
 @login_required
 def bulk():
-    """Approve, hold or reject the ticked requests: each on its own, with a result per row."""
+    """Approve, hold or reject the ticked requests as they were shown (each posted as
+    id:version): each on its own, with a result per row."""
     policy.require(policy.can_use_review_queue(current_user), "The queue is for reviewers.")
-    action = request.form.get("action")
-    if action not in BULK_ACTIONS:
-        refuse(workflow.InvalidChange("Choose approve, hold or reject.", "/action"))
-    results = {}
-    for item in request.form.getlist("item"):
-        request_id, _, version = item.partition(":")
-        if request_id.isdigit() and version.isdigit():
-            comment = request.form.get("comment", "")
-            results[int(request_id)] = _bulk_one(int(request_id), int(version), action, comment)
+    action = request.form.get("action", "")
+    shown = list_actions.ticked_rows(request.form.getlist("item"))
+    try:
+        moved = workflow.bulk_review(current_user, action, shown, request.form.get("comment", ""))
+    except workflow.WorkflowError as error:
+        refuse(error)
     db.session.commit()
-    done = sum(1 for ok, _ in results.values() if ok)
-    summary = {"approve": "approved", "hold": "put on hold", "reject": "rejected"}[action]
+    results = {r.request_id: (r.ok, r.message) for r in moved}
+    done = sum(1 for r in moved if r.ok)
     if not wants_fragment():
-        flash(f"{done} of {len(results)} requests {summary}.", "success" if done else "warning")
+        flash(
+            f"{done} of {len(results)} requests {BULK_DONE[action]}.",
+            "success" if done else "warning",
+        )
         return redirect(url_for("review.queue"))
-    rows = [review_views.get_for_change(request_id) for request_id in results]
+    rows = review_views.queue_rows(list(results))
     return render_template(
         "review/_bulk_result.html",
         rows=rows,
         results=results,
         done=done,
         refused=len(results) - done,
-        action_done=summary,
+        action_done=BULK_DONE[action],
     )
-
-
-def _bulk_one(request_id: int, version: int, action: str, comment: str) -> tuple[bool, str]:
-    """One request of a bulk action, in its own savepoint: (done, what happened)."""
-    production_request = review_views.get_for_change(request_id)
-    target = {"hold": "hold", "reject": "rejected"}.get(action) or APPROVALS.get(
-        production_request.status, "approved"
-    )
-    try:
-        with db.session.begin_nested():
-            workflow.transition(production_request, target, current_user, version, comment)
-    except workflow.WorkflowError as error:
-        return False, error.message
-    return True, f"now {target}"

@@ -74,5 +74,5 @@ def bulk():
     return bulk_action(
         task_list.TABLE,
         list_actions.TASK_ACTIONS,
-        lambda action, ids: list_actions.act_on_tasks(current_user, action, ids, number),
+        lambda action, rows: list_actions.act_on_tasks(current_user, action, list(rows), number),
     )

@@ -1,7 +1,8 @@
 """Bulk actions from the request and task tables: which rows, then one result per row.
 
 The actions themselves belong to the task-action service (tasks) and the review workflow
-(requests); this module only picks the rows, ticked ones or every row of the current view.
+(requests); this module only picks the rows, ticked ones or every row of the current view, and
+for requests the version each was shown with (a request changed since is refused).
 """
 
 from dataclasses import dataclass
@@ -10,16 +11,15 @@ from urllib.parse import parse_qsl
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from deftweb.models import Request, User, db
+from deftweb.models import User, db
 from deftweb.services import task_actions, workflow
 from deftweb.services.listing import BadFilter, Table, keyset_order
-from deftweb.services.transitions import APPROVALS
+from deftweb.services.transitions import BULK_ACTIONS
 
 #: Rows one bulk action may touch, ticked or "every row of this view".
 BULK_LIMIT = task_actions.BULK_LIMIT
 TASK_ACTIONS = {action.value: rule.label for action, rule in task_actions.RULES.items()}
-REQUEST_ACTIONS = {"approve": "Approve (next step)", "hold": "Hold", "reject": "Reject"}
-REQUEST_TARGETS = {"hold": "hold", "reject": "rejected"}
+REQUEST_ACTIONS = dict(zip(BULK_ACTIONS, ("Approve (next step)", "Hold", "Reject"), strict=True))
 
 
 class TooManyRows(ValueError):
@@ -33,20 +33,37 @@ class RowResult:
     message: str
 
 
-def selected_ids(table: Table, form, limit: int = BULK_LIMIT) -> list[int]:
-    """The ticked ids, or with `all_matching` every id of the view named by `view` (a query)."""
+def selected_rows(table: Table, form, limit: int = BULK_LIMIT) -> dict[int, int | None]:
+    """The rows a bulk form names, id -> the version each was shown with, in order.
+
+    Ticked rows post "id:version" in a table with versions (a plain "id", version None,
+    elsewhere). With `all_matching` the rows are every row of the view named by `view` (a query)
+    as it is when the user confirms, at the version read now: the user chose the view, not rows
+    they saw, so there is no older version to hold a row to.
+    """
     if form.get("all_matching") != "1":
-        ids = list(dict.fromkeys(int(v) for v in form.getlist("id") if v.isdigit()))
+        rows = ticked_rows(form.getlist("id"))
     else:
         listing = table.read(MultiDict(parse_qsl(form.get("view", ""))))
         if not listing.is_valid:
             raise BadFilter("Fix the filters first: " + " ".join(listing.errors.values()))
         order = keyset_order(table.sorts[listing.sort].column, table.model.id, listing.descending)
-        query = table.query(listing).with_only_columns(table.model.id).order_by(*order)
-        ids = list(db.session.scalars(query.limit(limit + 1)))
-    if len(ids) > limit:
+        version = table.version if table.version is not None else sa.null()
+        query = table.query(listing).with_only_columns(table.model.id, version).order_by(*order)
+        rows = dict(db.session.execute(query.limit(limit + 1)).all())
+    if len(rows) > limit:
         raise TooManyRows(f"A bulk action takes at most {limit:,} rows: narrow the filters.")
-    return ids
+    return rows
+
+
+def ticked_rows(values: list[str]) -> dict[int, int | None]:
+    """Posted "id" or "id:version" values as id -> version, each id once; others are skipped."""
+    rows: dict[int, int | None] = {}
+    for value in values:
+        row_id, colon, version = value.partition(":")
+        if row_id.isdigit() and (version.isdigit() or not colon):
+            rows.setdefault(int(row_id), int(version) if colon else None)
+    return rows
 
 
 def act_on_tasks(actor: User, action: str, ids: list[int], priority: int | None) -> list:
@@ -55,21 +72,8 @@ def act_on_tasks(actor: User, action: str, ids: list[int], priority: int | None)
     return [RowResult(r.task_id, r.ok, r.message) for r in results]
 
 
-def act_on_requests(actor: User, action: str, ids: list[int], comment: str) -> list:
-    """Approve (next step), hold or reject each request through the review workflow."""
-    found = db.session.scalars(sa.select(Request).where(Request.id.in_(ids)))
-    requests = {r.id: r for r in found}
-    return [_move(actor, action, requests.get(i), i, comment) for i in ids]
-
-
-def _move(actor: User, action: str, request: Request | None, request_id: int, comment: str):
-    if request is None:
-        return RowResult(request_id, False, f"There is no request {request_id}.")
-    target = REQUEST_TARGETS.get(action) or APPROVALS.get(request.status, "approved")
-    try:
-        with db.session.begin_nested():
-            # The version read now: a row ticked on an older page is moved as it is now.
-            workflow.transition(request, target, actor, request.version, comment)
-    except workflow.WorkflowError as error:
-        return RowResult(request_id, False, error.message)
-    return RowResult(request_id, True, f"Request {request_id} is now {target}.")
+def act_on_requests(actor: User, action: str, shown: dict[int, int | None], comment: str):
+    """Approve (next step), hold or reject each request as it was shown (`shown`: id -> version),
+    through the review workflow's bulk review, the one the review queue uses too."""
+    results = workflow.bulk_review(actor, action, shown, comment)
+    return [RowResult(r.request_id, r.ok, r.message) for r in results]

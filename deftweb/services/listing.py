@@ -76,6 +76,15 @@ class Table:
     sorts: dict[str, Sort]
     #: The template of the whole page (one that extends the shared page adds to it).
     page_template: str = "_listing/page.html"
+    #: The column a ticked row posts with its id ("id:version"), where a bulk action refuses a
+    #: row that changed since it was shown.
+    version: object = None
+
+    def shown_as(self, row) -> str:
+        """What a ticked row posts: its id, and the version it is shown with where there is one."""
+        if self.version is None:
+            return str(row.id)
+        return f"{row.id}:{getattr(row, self.version.key)}"
 
     def read(self, args) -> "Listing":
         return read_listing(args, self.filters, self.sorts, self.columns)

@@ -155,4 +155,4 @@ COLUMNS = (
     Column("updated", "Updated", lambda r: r.updated_at, kind="time", sort="updated_at"),
 )
 
-TABLE = Table("requests", "request", Request, COLUMNS, FILTERS, SORTS)
+TABLE = Table("requests", "request", Request, COLUMNS, FILTERS, SORTS, version=Request.version)

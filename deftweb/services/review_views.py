@@ -69,6 +69,17 @@ def get_for_change(request_id: int) -> Request:
     )
 
 
+def queue_rows(request_ids: list[int]) -> list[Request]:
+    """The requests of these ids that exist, as queue rows (group, requester), in that order."""
+    found = db.session.scalars(
+        sa.select(Request)
+        .where(Request.id.in_(request_ids))
+        .options(joinedload(Request.working_group), joinedload(Request.requester))
+    )
+    by_id = {r.id: r for r in found}
+    return [by_id[i] for i in request_ids if i in by_id]
+
+
 def history_of(request_id: int) -> list[RequestHistory]:
     return list(
         db.session.scalars(

@@ -6,8 +6,10 @@ transaction. A caller holding an old version gets `StaleRequest` (409) saying wh
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deftweb.auth import policy
@@ -15,7 +17,12 @@ from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, 
 from deftweb.services import notifications
 from deftweb.services.field_checks import Problems, as_text
 from deftweb.services.request_validation import check_reviewed_fields
-from deftweb.services.transitions import find_transition, transitions_from
+from deftweb.services.transitions import (
+    BULK_ACTIONS,
+    bulk_target,
+    find_transition,
+    transitions_from,
+)
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -76,7 +83,8 @@ def transition(
 ) -> RequestHistory:
     """Move `request` to `to_status` if the table, the actor's roles and the version allow it."""
     move = find_transition(request.status, to_status)
-    if expected_version != request.version or (move is None and request.status == to_status):
+    check_version(request, expected_version, to_status)
+    if move is None and request.status == to_status:
         raise StaleRequest(conflict_message(request, to_status))
     if move is None:
         raise InvalidChange(no_move_message(request, to_status), pointer="/to")
@@ -107,8 +115,7 @@ def automatic_transition(request: Request, to_status: str, comment: str) -> Requ
 def edit_request(request: Request, actor: User, changes: dict, expected_version: int):
     """Change reviewed fields (priority, descriptions, cc) within what `editable_fields` allows,
     by the filing rules; bad values raise InvalidRequest and nothing is written."""
-    if expected_version != request.version:
-        raise StaleRequest(conflict_message(request, None))
+    check_version(request, expected_version, None)
     allowed = policy.editable_fields(actor, request)
     refused = sorted(set(changes) - allowed)
     if refused:
@@ -140,6 +147,64 @@ def add_comment(request: Request, actor: User, text: str) -> RequestHistory:
     return _record(request, actor, HistoryKind.COMMENT, _clean_comment(text, required=True))
 
 
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk review did to one request."""
+
+    request_id: int
+    ok: bool
+    message: str
+
+
+def bulk_review(actor: User, action: str, shown: dict[int, int | None], comment: str = ""):
+    """Approve (the next step), hold or reject each request as it was shown: the review queue's
+    and the request table's bulk bars. `shown` maps each request id to the version the user saw
+    (None when the form did not say); a request changed since is refused with what happened, as
+    one clicked on its own page would be. Each request moves in its own savepoint, so a refusal
+    leaves the others done; one BulkResult per request, in `shown`'s order."""
+    if action not in BULK_ACTIONS:
+        raise InvalidChange("Choose approve, hold or reject.", "/action")
+    found = db.session.scalars(
+        sa.select(Request)
+        .where(Request.id.in_(list(shown)))
+        .options(joinedload(Request.working_group), joinedload(Request.requester))
+    )
+    requests = {r.id: r for r in found}
+    return [
+        _review_one(actor, action, requests.get(request_id), request_id, version, comment)
+        for request_id, version in shown.items()
+    ]
+
+
+def _review_one(actor, action, request, request_id, version, comment) -> BulkResult:
+    """One request of a bulk review: moved, or refused with the reason."""
+    try:
+        target = _bulk_target(action, request, request_id, version)
+        with db.session.begin_nested():
+            transition(request, target, actor, version, comment)
+    except WorkflowError as error:
+        return BulkResult(request_id, False, error.message)
+    return BulkResult(request_id, True, f"Request {request_id} is now {request.status}.")
+
+
+def _bulk_target(action: str, request: Request | None, request_id: int, version: int | None):
+    """Where `action` takes the request as it was shown, or why it cannot."""
+    if request is None:
+        raise InvalidChange(f"There is no request {request_id}.", "/id")
+    if version is None:
+        raise InvalidChange(
+            f"The form lost the version request {request_id} was shown with; reload the page.",
+            "/id",
+        )
+    target = bulk_target(action, request.status)
+    check_version(request, version, target)
+    if target is None:
+        raise InvalidChange(
+            f"Request {request_id} is {request.status}: there is nothing to approve."
+        )
+    return target
+
+
 def available_moves(request: Request, user) -> list:
     """The moves `user` may make now, in table order: the page's buttons."""
     moves = transitions_from(request.status)
@@ -153,6 +218,12 @@ def _clean_comment(text: str | None, required: bool) -> str:
     if len(text) > COMMENT_MAX_LENGTH:
         raise InvalidChange(f"A comment has at most {COMMENT_MAX_LENGTH} characters.", "/comment")
     return text
+
+
+def check_version(request: Request, expected_version: int, wanted: str | None) -> None:
+    """Refuse (StaleRequest) a change decided on another version than the request has now."""
+    if expected_version != request.version:
+        raise StaleRequest(conflict_message(request, wanted))
 
 
 def compare_and_set(request: Request, version: int, to_status: str | None, **values) -> None:

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.models import GlobalRole, RequestHistory, RequestStatus, RequestType, db
+from deftweb.services import workflow
 
 S = RequestStatus
 HTMX = {"HX-Request": "true"}
@@ -205,11 +206,36 @@ def test_bulk_approve_reports_per_request_and_updates_rows(client, login_as, que
     html = answer.get_data(as_text=True)
     assert "1 of 2 requests approved; 1 refused" in html
     assert f'id="queue-row-{c["higg_group"].id}" hx-swap-oob="true" class="result-ok"' in html
-    assert "✓ now registered" in html
+    assert f"✓ Request {c['higg_group'].id} is now registered." in html
     assert f'id="queue-row-{c["susy_group"].id}" hx-swap-oob="true" class="result-refused"' in html
     assert "✗ You may not approve for the group" in html
     assert c["higg_group"].status == S.REGISTERED
     assert c["susy_group"].status == S.WAITING
+
+
+def test_bulk_refuses_a_request_changed_since_the_queue_showed_it(
+    client, login_as, make, queue_cast, convener
+):
+    c = queue_cast
+    login_as(convener)
+    html = client.get("/review").get_data(as_text=True)
+    item = re.search(rf'name="item" value="({c["higg_group"].id}:\d+)"', html).group(1)
+    other = make.user(groups={"HIGG": "convener"}, display_name="Other Convener")
+    workflow.edit_request(c["higg_group"], other, {"priority": 4}, c["higg_group"].version)
+    answer = client.post("/review/bulk", data={"action": "approve", "item": item}, headers=HTMX)
+    html = answer.get_data(as_text=True)
+    assert "0 of 1 request approved; 1 refused" in html
+    assert "changed after you loaded it: Other Convener changed it" in html
+    assert c["higg_group"].status == S.WAITING
+
+
+def test_bulk_with_an_unknown_action_is_a_clear_422(client, login_as, queue_cast, convener):
+    login_as(convener)
+    item = f"{queue_cast['higg_group'].id}:1"
+    answer = client.post("/review/bulk", data={"action": "explode", "item": item}, headers=HTMX)
+    assert answer.status_code == 422
+    assert "Choose approve, hold or reject." in answer.headers["HX-Trigger"]
+    assert queue_cast["higg_group"].status == S.WAITING
 
 
 def test_bulk_reject_needs_a_comment_per_request(client, login_as, queue_cast, convener):

@@ -39,7 +39,7 @@ def test_convener_approves_from_the_queue_and_the_requester_is_mailed(
     row.get_by_role("checkbox").check()
     page.get_by_role("button", name="Approve selected").click()
     expect(page.locator("#bulk-result")).to_contain_text("1 of 1 request approved")
-    expect(row.locator("td.result")).to_have_text("✓ now registered")
+    expect(row.locator("td.result")).to_have_text(f"✓ Request {request_id} is now registered.")
     expect(row.locator(".status")).to_have_text("registered")
 
     result = live_app.test_cli_runner().invoke(args=["send-notifications"])
