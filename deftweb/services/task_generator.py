@@ -1,16 +1,14 @@
-"""Synthetic tasks for scale work: chains of realistic tasks, inserted in bulk through Core."""
+"""Synthetic tasks for scale work: chains of realistic tasks, inserted by `insert_task_rows`."""
 
 import itertools
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import sqlalchemy as sa
-
-from deftweb.models import TaskStatus, db, utcnow
+from deftweb.models import TaskStatus, utcnow
 from deftweb.services.catalog_data import WORKING_GROUPS
 from deftweb.services.task_ids import allocate_task_ids
+from deftweb.services.task_insert import insert_task_rows
 
 BATCH_SIZE = 20_000
 
@@ -61,74 +59,9 @@ def generate_tasks(
         size = min(BATCH_SIZE, count - done)
         ids = allocate_task_ids(size)
         rows = list(_rows(rng, ids, statuses, weights, groups, request_ids or [None], now))
-        bulk_insert_tasks(rows)
+        insert_task_rows(rows)
         done += size
         yield size
-
-
-def bulk_insert_tasks(rows: list[dict]) -> None:
-    """Insert task rows the fastest way each backend offers, search index included."""
-    if not rows:
-        return
-    if db.session.get_bind().dialect.name == "postgresql":
-        _copy_into_postgresql(rows)
-        return
-    with _search_triggers_suspended():
-        _executemany_into_sqlite(rows)
-        db.session.execute(
-            sa.text(
-                f"INSERT INTO {SQLITE_TASK_SEARCH}(rowid, name) "
-                "SELECT id, name FROM tasks WHERE id BETWEEN :first AND :last"
-            ),
-            {"first": rows[0]["id"], "last": rows[-1]["id"]},
-        )
-
-
-#: The SQLite FTS5 table over task names and its per-row sync trigger (migration 743f036cefe9).
-SQLITE_TASK_SEARCH = "fts_task_names"
-
-
-@contextmanager
-def _search_triggers_suspended():
-    """Drop the per-row search-sync insert trigger for one bulk insert, then restore it.
-
-    The trigger costs 3.5 times a single INSERT ... SELECT into the FTS table; DDL in SQLite is
-    transactional, so a failed batch rolls the trigger back into place.
-    """
-    trigger = f"{SQLITE_TASK_SEARCH}_ai"
-    sql = db.session.execute(
-        sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-        {"name": trigger},
-    ).scalar_one()
-    db.session.execute(sa.text(f"DROP TRIGGER {trigger}"))
-    yield
-    db.session.execute(sa.text(sql))
-
-
-def _executemany_into_sqlite(rows: list[dict]) -> None:
-    """The driver's executemany: SQLAlchemy's per-row parameter processing is most of the cost."""
-    columns = list(rows[0])
-    placeholders = ", ".join("?" for _ in columns)
-    statement = f"INSERT INTO tasks ({', '.join(columns)}) VALUES ({placeholders})"
-    values = [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
-    db.session.connection().exec_driver_sql(statement, values)
-
-
-def _sqlite_value(value):
-    """Timestamps as SQLAlchemy's SQLite dialect stores them: naive UTC text."""
-    if isinstance(value, datetime):
-        return (
-            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        )
-    return value
-
-
-def _copy_into_postgresql(rows: list[dict]) -> None:
-    columns = list(rows[0])
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with cursor.copy(f"COPY tasks ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
 
 
 def _rows(rng, ids, statuses, weights, groups, request_ids, now) -> Iterator[dict]:

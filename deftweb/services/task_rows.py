@@ -5,7 +5,7 @@ from deftweb.models import Dataset, DatasetStatus, JediTask, TaskStatus, utcnow
 from deftweb.models.datasets import container_contents
 from deftweb.services.bulk_rows import ids_by_name, insert_rows
 from deftweb.services.jedi_sync import COUNTERS
-from deftweb.services.task_generator import bulk_insert_tasks
+from deftweb.services.task_insert import insert_task_rows
 from deftweb.services.task_parameters import PROD_SOURCE_LABEL, VO
 
 
@@ -78,7 +78,7 @@ def dataset_row(name: str, task: dict) -> dict:
 
 def write_rows(tasks: list[dict], handoffs: list[dict], datasets: list[dict], actor) -> None:
     """Insert the tasks, then their hand-off rows, then their output datasets."""
-    bulk_insert_tasks(tasks)
+    insert_task_rows(tasks)
     insert_rows(JediTask.__table__, handoffs)
     _insert_datasets(datasets, actor)
 

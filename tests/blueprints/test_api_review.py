@@ -2,7 +2,8 @@
 
 import pytest
 
-from deftweb.models import RequestStatus, RequestType
+from deftweb.models import RequestStatus, RequestType, StepStatus, db
+from deftweb.services.task_ids import allocate_task_ids
 
 S = RequestStatus
 
@@ -114,3 +115,21 @@ def test_endpoints_are_in_the_openapi_document(client):
     assert {"get", "post"} <= set(paths["/api/v1/requests/{request_id}/comments"])
     assert {"get", "put", "delete"} <= set(paths["/api/v1/requests/{request_id}/watch"])
     assert {"get", "patch"} <= set(paths["/api/v1/requests/{request_id}"])
+
+
+def test_a_task_row_the_database_refuses_leaves_the_approval_standing(client, make, manager):
+    """Its task id taken: the approval is answered and kept, the refusal is the request's error."""
+    request = make.request(status=S.REGISTERED, manager=manager)
+    for step in request.slices[0].steps:
+        step.status = StepStatus.APPROVED
+    make.task(id=allocate_task_ids(1)[0] + 1)
+    answer = move(client, request.id, to="approved", version=1)
+    assert answer.status_code == 200
+    assert (answer.get_json()["status"], answer.get_json()["version"]) == ("approved", 2)
+    error = client.get(f"/api/v1/requests/{request.id}").get_json()["error"]
+    assert error.startswith("the database refused the new tasks: ")
+    assert "tasks.id" in error or "pk_tasks" in error
+    history = client.get(f"/api/v1/requests/{request.id}/history").get_json()
+    assert [h["to_status"] for h in history] == ["approved"]
+    db.session.expire_all()
+    assert request.status == S.APPROVED

@@ -283,3 +283,16 @@ def test_a_database_refusal_leaves_nothing_either(make):
     assert tasks_of(request) == []
     assert db.session.get(JediTask, next_id) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 1
+
+
+def test_a_task_row_the_database_refuses_is_the_request_error(make):
+    """A task id already taken: the refusal is translated on both databases, nothing is written."""
+    request, manager = approved_request(make)
+    next_id = allocate_task_ids(1)[0] + 1
+    make.task(id=next_id)
+    assert define_tasks(request, manager) == []
+    assert request.error.startswith("the database refused the new tasks: ")
+    assert "tasks.id" in request.error or "pk_tasks" in request.error
+    assert tasks_of(request) == []
+    assert db.session.get(JediTask, next_id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Dataset)) == 0
