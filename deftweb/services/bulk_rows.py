@@ -2,8 +2,6 @@
 INSERT ... VALUES batches cost more in query building than in the database), the driver's
 executemany through Core on SQLite."""
 
-from enum import Enum
-
 import psycopg
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
@@ -19,23 +17,26 @@ def insert_rows(table: sa.Table, rows: list[dict]) -> None:
         db.session.execute(sa.insert(table), rows)
         return
     columns = list(rows[0])
+    documents = _document_positions(table, columns)
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     cursor = db.session.connection().connection.driver_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([_copy_value(row[column]) for column in columns])
+                values = [row[column] for column in columns]
+                for position in documents:
+                    if values[position] is not None:
+                        values[position] = Jsonb(values[position])
+                copy.write_row(values)
     except psycopg.IntegrityError as error:
         # The same exception SQLAlchemy raises for an INSERT, so callers handle one kind.
         raise sa.exc.IntegrityError(statement, None, error) from error
 
 
-def _copy_value(value):
-    if isinstance(value, dict | list):
-        return Jsonb(value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
+def _document_positions(table: sa.Table, columns: list[str]) -> list[int]:
+    """Where the JSON columns are: only their values need converting (StrEnum members go as the
+    text they are), which keeps a per-value call out of COPY's loop (1 s per 200,000 tasks)."""
+    return [n for n, column in enumerate(columns) if isinstance(table.c[column].type, sa.JSON)]
 
 
 def ids_by_name(table: sa.Table, names: list[str], chunk: int = 1000) -> dict[str, int]:
