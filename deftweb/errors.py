@@ -36,17 +36,34 @@ class Refusal(Exception):
         """The top-level field the pointer names: `description` for `/description`."""
         return self.pointer.lstrip("/").split("/")[0] if self.pointer else None
 
-    def problems(self) -> list[dict]:
+    def errors(self) -> list[dict]:
         """The problem detail's `errors`: each bad input with its pointer."""
         if self.pointer is None:
             return []
         return [{"pointer": self.pointer, "detail": self.message, **self.details}]
+
+    def messages(self) -> dict[str, str]:
+        """What a form shows: each bad input's pointer -> its message (`/`: the whole form)."""
+        return {e["pointer"]: e["detail"] for e in self.errors()} or {"/": self.message}
 
 
 class InvalidInput(Refusal):
     """The input cannot be used as it is: 422, the message at the field."""
 
     status = 422
+
+
+class InvalidFields(InvalidInput):
+    """A document (a request, a template) that fails validation: `problems` maps each bad
+    field's pointer to its message, and every one of them is answered."""
+
+    def __init__(self, problems: dict[str, str]):
+        pointer, message = next(iter(problems.items()))
+        super().__init__(f"{len(problems)} field(s) need a change; first: {message}", pointer)
+        self.problems = problems
+
+    def errors(self) -> list[dict]:
+        return [{"pointer": p, "detail": m} for p, m in self.problems.items()]
 
 
 class NotAllowed(Refusal):
@@ -84,7 +101,7 @@ def handle_refusal(refusal: Refusal):
     the refused request changed is kept (the session ends with the request)."""
     if wants_json():
         title = HTTP_STATUS_CODES.get(refusal.status, "Refused")
-        return problem_response(refusal.status, title, refusal.message, refusal.problems())
+        return problem_response(refusal.status, title, refusal.message, refusal.errors())
     render = g.get("refusal_form")
     if render is not None:
         return render(refusal)

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.blueprints.filing import load_request
-from deftweb.blueprints.review_errors import refuse
+from deftweb.errors import NotAllowed
 from deftweb.models import RequestStatus, RequestTemplate, WorkingGroup, db
 from deftweb.schemas.filing import RequestInputSchema, TemplateArgsSchema, TemplateSchema
 from deftweb.schemas.requests import RequestSchema
@@ -43,13 +43,8 @@ def post_request(args):
     submit = args.pop("submit")
     args.pop("version", None)
     doc = _starting_document(args) | args
-    try:
-        clean = filing.checked(doc)
-        production_request = filing.file_request(clean, current_user, submit=submit)
-    except filing.InvalidRequest as invalid:
-        _invalid(invalid)
-    except workflow.WorkflowError as error:
-        refuse(error)
+    clean = filing.checked(doc)
+    production_request = filing.file_request(clean, current_user, submit=submit)
     db.session.commit()
     return request_views.get_request_or_404(production_request.id)
 
@@ -65,15 +60,10 @@ def patch_request(args, request_id: int):
     policy.require(policy.can_view_request(current_user, production_request))
     submit = args.pop("submit")
     version = args.pop("version", production_request.version)
-    try:
-        if production_request.status == RequestStatus.DRAFT:
-            _save_draft(production_request, args, version, submit)
-        else:
-            workflow.edit_request(production_request, current_user, args, version)
-    except filing.InvalidRequest as invalid:
-        _invalid(invalid)
-    except workflow.WorkflowError as error:
-        refuse(error)
+    if production_request.status == RequestStatus.DRAFT:
+        _save_draft(production_request, args, version, submit)
+    else:
+        workflow.edit_request(production_request, current_user, args, version)
     db.session.commit()
     return request_views.get_request_or_404(request_id)
 
@@ -92,7 +82,7 @@ def get_templates(args):
 
 def _save_draft(production_request, changes: dict, version: int, submit: bool) -> None:
     if not policy.can_edit_request(current_user, production_request):
-        raise workflow.NotAllowed("Only the requester edits a draft.")
+        raise NotAllowed("Only the requester edits a draft.")
     doc = document_of(production_request) | changes
     clean = filing.checked(doc, production_request.id)
     filing.save_draft(production_request, current_user, clean, version, submit=submit)
@@ -114,7 +104,3 @@ def _starting_document(args: dict) -> dict:
     for piece in args.get("slices") or []:
         piece.setdefault("steps", [dict(step) for step in chain])
     return start
-
-
-def _invalid(invalid: filing.InvalidRequest):
-    abort(422, message=invalid.message, errors=invalid.problems.as_list())

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
-from deftweb.blueprints.review_errors import refuse
 from deftweb.models import db
 from deftweb.schemas.review import (
     CommentArgsSchema,
@@ -17,7 +16,7 @@ from deftweb.schemas.review import (
     TransitionResultSchema,
     WatchSchema,
 )
-from deftweb.services import notifications, review_views, workflow
+from deftweb.services import notifications, review_moves, review_views, workflow
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
 REFUSALS = (
@@ -47,12 +46,9 @@ def _load(request_id: int, predicate=policy.can_view_request):
 def post_transition(args, request_id: int):
     """Move a request to another status (compare-and-set on `version`)."""
     production_request = _load(request_id)
-    try:
-        entry = workflow.transition(
-            production_request, args["to"], current_user, args["version"], args["comment"]
-        )
-    except workflow.WorkflowError as error:
-        refuse(error)
+    entry = review_moves.move_request(
+        production_request, args["to"], current_user, args["version"], args["comment"]
+    )
     moves = [m.target for m in workflow.available_moves(production_request, current_user)]
     _commit_keeping_loaded_state()
     return {
@@ -98,10 +94,7 @@ def get_comments(request_id: int):
 def post_comment(args, request_id: int):
     """Comment on a request; its watchers are told."""
     production_request = _load(request_id, policy.can_comment_on_request)
-    try:
-        entry = workflow.add_comment(production_request, current_user, args["text"])
-    except workflow.WorkflowError as error:
-        refuse(error)
+    entry = workflow.add_comment(production_request, current_user, args["text"])
     db.session.commit()
     return entry
 

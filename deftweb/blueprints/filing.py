@@ -30,6 +30,7 @@ from deftweb.blueprints.filing_views import (
     refresh_context,
     render_form,
 )
+from deftweb.errors import Refusal, show_refusals_in
 from deftweb.models import (
     Request,
     RequestType,
@@ -42,7 +43,6 @@ from deftweb.services.request_validation import (
     Problems,
     validate_request,
 )
-from deftweb.services.workflow import WorkflowError
 
 bp = Blueprint("filing", __name__, url_prefix="/requests")
 bp.add_app_template_global(config_text, "config_text")
@@ -80,13 +80,9 @@ def new():
 @login_required
 def create():
     doc = form_document(request.form)
-    try:
-        clean = filing.checked(doc)
-        production_request = filing.file_request(clean, current_user)
-    except filing.InvalidRequest as invalid:
-        return render_form(doc, invalid.problems)
-    except WorkflowError as error:
-        return render_form(doc, _refusal(error), status=error.status_code)
+    show_refusals_in(lambda refusal: render_form(doc, _problems(refusal), status=refusal.status))
+    clean = filing.checked(doc)
+    production_request = filing.file_request(clean, current_user)
     db.session.commit()
     flash(f"Draft request {production_request.id} saved.", "success")
     return _go(url_for("filing.edit", request_id=production_request.id))
@@ -106,16 +102,14 @@ def save(request_id: int):
     production_request = _editable(request_id)
     doc = form_document(request.form)
     version = _version()
-    try:
-        clean = filing.checked(doc, request_id)
-        submit = request.form.get("action") == "submit"
-        filing.save_draft(production_request, current_user, clean, version, submit=submit)
-    except filing.InvalidRequest as invalid:
-        return render_form(doc, invalid.problems, req=production_request, version=version)
-    except WorkflowError as error:
-        return render_form(
-            doc, _refusal(error), req=production_request, version=version, status=error.status_code
+    show_refusals_in(
+        lambda refusal: render_form(
+            doc, _problems(refusal), req=production_request, version=version, status=refusal.status
         )
+    )
+    clean = filing.checked(doc, request_id)
+    submit = request.form.get("action") == "submit"
+    filing.save_draft(production_request, current_user, clean, version, submit=submit)
     db.session.commit()
     if production_request.status != "draft":
         flash(f"Request {request_id} submitted for review.", "success")
@@ -188,10 +182,7 @@ def clone_slice(request_id: int, slice_id: int):
     piece = db.session.get(Slice, slice_id)
     if piece is None or piece.request_id != request_id:
         abort(404)
-    try:
-        filing.clone_slice(production_request, piece, current_user, _version())
-    except WorkflowError as error:
-        abort(error.status_code, error.message)
+    filing.clone_slice(production_request, piece, current_user, _version())
     db.session.commit()
     flash(f"Slice {piece.ordinal + 1} cloned.", "success")
     return _go(url_for("filing.edit", request_id=request_id))
@@ -214,9 +205,9 @@ def _editable(request_id: int):
     return production_request
 
 
-def _refusal(error: WorkflowError) -> Problems:
-    """A refused change as form problems: beside its field, or at the top of the form."""
-    return Problems({error.pointer or "/": error.message})
+def _problems(refusal: Refusal) -> Problems:
+    """A refusal as form problems: beside each field, or at the top of the form."""
+    return Problems(refusal.messages())
 
 
 def _version() -> int:

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from deftweb.auth import policy
 from deftweb.blueprints.filing import load_request
 from deftweb.blueprints.filing_forms import config_text, parse_task_config
+from deftweb.errors import show_refusals_in
 from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
 from deftweb.services import request_templates
 from deftweb.services.request_documents import DEFAULT_FIELDS
 from deftweb.services.request_validation import STEP_FIELDS, STEP_NAMES, Problems
-from deftweb.services.workflow import WorkflowError
 
 bp = Blueprint("request_templates", __name__, url_prefix="/templates")
 #: Empty step rows the form offers below a template's chain.
@@ -48,10 +48,8 @@ def new():
     if request.method == "GET":
         return _form(group, {"request_type": RequestType.MC, "defaults": {"steps": []}})
     fields = _posted_fields()
-    try:
-        template = request_templates.create_template(group, current_user, fields)
-    except WorkflowError as error:
-        return _form(group, fields, _problems(error), status=422)
+    show_refusals_in(lambda refusal: _form(group, fields, Problems(refusal.messages()), status=422))
+    template = request_templates.create_template(group, current_user, fields)
     db.session.commit()
     flash(f"Template {template.name} v{template.version} created.", "success")
     return redirect(url_for("request_templates.index", group=group.code), 303)
@@ -67,10 +65,12 @@ def edit(template_id: int):
     if request.method == "GET":
         return _form(group, _fields_of(template), template=template)
     fields = _posted_fields()
-    try:
-        revised = request_templates.revise_template(template, current_user, fields)
-    except WorkflowError as error:
-        return _form(group, fields, _problems(error), template=template, status=422)
+    show_refusals_in(
+        lambda refusal: _form(
+            group, fields, Problems(refusal.messages()), template=template, status=422
+        )
+    )
+    revised = request_templates.revise_template(template, current_user, fields)
     db.session.commit()
     flash(f"Template {revised.name} is now at version {revised.version}.", "success")
     return redirect(url_for("request_templates.index", group=group.code), 303)
@@ -94,11 +94,8 @@ def from_request(request_id: int):
     production_request = load_request(request_id)
     policy.require(policy.can_manage_templates(current_user, production_request.working_group))
     name = (request.form.get("name") or "").strip() or f"From request {request_id}"
-    try:
-        template = request_templates.template_from_request(production_request, current_user, name)
-    except WorkflowError as error:
-        flash(error.message, "error")
-        return redirect(url_for("requests.detail", request_id=request_id), 303)
+    show_refusals_in(lambda refusal: _back_to_request(request_id, refusal.message))
+    template = request_templates.template_from_request(production_request, current_user, name)
     db.session.commit()
     flash(f"Template {template.name} v{template.version} saved from this request.", "success")
     return redirect(url_for("request_templates.edit", template_id=template.id), 303)
@@ -151,8 +148,10 @@ def _fields_of(template: RequestTemplate) -> dict:
     }
 
 
-def _problems(error: WorkflowError) -> Problems:
-    return getattr(error, "problems", None) or Problems({error.pointer or "/": error.message})
+def _back_to_request(request_id: int, message: str):
+    """A refusal of "save as template" is flashed on the request page it came from."""
+    flash(message, "error")
+    return redirect(url_for("requests.detail", request_id=request_id), 303)
 
 
 def _group(code) -> WorkingGroup | None:

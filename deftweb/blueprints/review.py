@@ -7,10 +7,17 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from deftweb.auth import policy
-from deftweb.blueprints.review_errors import refuse
+from deftweb.errors import InvalidInput, Refusal, error_page, show_refusals_in
 from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.models import RequestStatus, RequestType, db
-from deftweb.services import list_actions, notifications, request_views, review_views, workflow
+from deftweb.services import (
+    list_actions,
+    notifications,
+    request_views,
+    review_moves,
+    review_views,
+    workflow,
+)
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -94,19 +101,24 @@ def _after_change(request_id: int, message: str):
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
-def _refused_input(production_request, error: workflow.WorkflowError):
-    """Bad input comes back next to its fields with the form filled in (nothing was written);
-    other refusals are HTTP errors (403, 409) with the service's message."""
-    errors = {pointer.lstrip("/"): message for pointer, message in error.problems.items()}
-    if not isinstance(error, workflow.InvalidChange) or not errors or errors.keys() - SHOWN_FIELDS:
-        refuse(error)
-    return render_request_page(production_request, 422, errors=errors, form=request.form.to_dict())
+def _show_refusals_in_page(production_request) -> None:
+    """Bad input of this page's forms comes back next to its fields with the form filled in
+    (nothing was written); other refusals are error pages (403, 409) with the service's message."""
+
+    def render(refusal: Refusal):
+        errors = {pointer.lstrip("/"): message for pointer, message in refusal.messages().items()}
+        if not isinstance(refusal, InvalidInput) or errors.keys() - SHOWN_FIELDS:
+            return error_page(refusal.status, refusal.message)
+        form = request.form.to_dict()
+        return render_request_page(production_request, 422, errors=errors, form=form)
+
+    show_refusals_in(render)
 
 
 def _form_version() -> int:
     version = request.form.get("version", type=int)
     if version is None:
-        refuse(workflow.InvalidChange("The form lost its version; reload the page.", "/version"))
+        raise InvalidInput("The form lost its version; reload the page.", "/version")
     return version
 
 
@@ -114,17 +126,10 @@ def _form_version() -> int:
 @login_required
 def transition(request_id: int):
     production_request = _load(request_id)
+    _show_refusals_in_page(production_request)
     target = request.form.get("to", "")
-    try:
-        workflow.transition(
-            production_request,
-            target,
-            current_user,
-            _form_version(),
-            request.form.get("comment", ""),
-        )
-    except workflow.WorkflowError as error:
-        return _refused_input(production_request, error)
+    comment = request.form.get("comment", "")
+    review_moves.move_request(production_request, target, current_user, _form_version(), comment)
     return _after_change(request_id, f"Request {request_id} is now {production_request.status}.")
 
 
@@ -132,11 +137,9 @@ def transition(request_id: int):
 @login_required
 def edit(request_id: int):
     production_request = _load(request_id)
+    _show_refusals_in_page(production_request)
     changes = {f: request.form[f] for f in EDIT_FORM_FIELDS if f in request.form}
-    try:
-        entry = workflow.edit_request(production_request, current_user, changes, _form_version())
-    except workflow.WorkflowError as error:
-        return _refused_input(production_request, error)
+    entry = workflow.edit_request(production_request, current_user, changes, _form_version())
     message = "Saved." if entry else "Nothing changed."
     return _after_change(request_id, message)
 
@@ -146,10 +149,8 @@ def edit(request_id: int):
 def comment(request_id: int):
     production_request = _load(request_id)
     policy.require(policy.can_comment_on_request(current_user, production_request))
-    try:
-        workflow.add_comment(production_request, current_user, request.form.get("comment", ""))
-    except workflow.WorkflowError as error:
-        return _refused_input(production_request, error)
+    _show_refusals_in_page(production_request)
+    workflow.add_comment(production_request, current_user, request.form.get("comment", ""))
     return _after_change(request_id, "Comment added; the watchers are told.")
 
 
@@ -198,10 +199,7 @@ def bulk():
     policy.require(policy.can_use_review_queue(current_user), "The queue is for reviewers.")
     action = request.form.get("action", "")
     shown = list_actions.ticked_rows(request.form.getlist("item"))
-    try:
-        moved = workflow.bulk_review(current_user, action, shown, request.form.get("comment", ""))
-    except workflow.WorkflowError as error:
-        refuse(error)
+    moved = review_moves.bulk_review(current_user, action, shown, request.form.get("comment", ""))
     db.session.commit()
     results = {r.request_id: (r.ok, r.message) for r in moved}
     done = sum(1 for r in moved if r.ok)

@@ -6,6 +6,7 @@ watchers: nobody but the requester sees a draft change until it is submitted.
 """
 
 from deftweb.auth import policy
+from deftweb.errors import InvalidFields, NotAllowed
 from deftweb.models import (
     HistoryKind,
     Request,
@@ -18,7 +19,7 @@ from deftweb.models import (
 from deftweb.services import slice_store, workflow
 from deftweb.services.request_documents import clean_to_document, document_of, slice_document
 from deftweb.services.request_validation import Problems, check_submittable, validate_request
-from deftweb.services.workflow import InvalidRequest, NotAllowed, StaleRequest
+from deftweb.services.workflow import StaleRequest
 
 #: Slice changes listed one by one in an edit's diff; beyond this, a count.
 DIFF_SLICES_LISTED = 20
@@ -29,21 +30,21 @@ _ROWS |= {"campaign": "campaign_id", "subcampaign": "subcampaign_id", "template"
 
 
 def checked(doc: dict, request_id: int | None = None, *, submitting: bool = False) -> dict:
-    """Validate a document; the clean document, or InvalidRequest with every problem."""
+    """Validate a document; the clean document, or InvalidFields with every problem."""
     clean, problems = validate_request(doc, request_id=request_id)
     if submitting:
         check_submittable(clean, problems)
     if problems:
-        raise InvalidRequest(problems)
+        raise InvalidFields(problems)
     return clean
 
 
 def _require_submittable(clean: dict) -> None:
-    """A validated document complete enough for review, or InvalidRequest saying what it lacks."""
+    """A validated document complete enough for review, or InvalidFields saying what it lacks."""
     problems = Problems()
     check_submittable(clean, problems)
     if problems:
-        raise InvalidRequest(problems)
+        raise InvalidFields(problems)
 
 
 def file_request(clean: dict, actor: User, *, submit: bool = False) -> Request:

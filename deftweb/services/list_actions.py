@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from deftweb.models import User, db
-from deftweb.services import task_actions, workflow
+from deftweb.services import review_moves, task_actions
 from deftweb.services.listing import BadFilter, Table, keyset_order
 from deftweb.services.transitions import BULK_ACTIONS
 
@@ -75,5 +75,5 @@ def act_on_tasks(actor: User, action: str, ids: list[int], priority: int | None)
 def act_on_requests(actor: User, action: str, shown: dict[int, int | None], comment: str):
     """Approve (next step), hold or reject each request as it was shown (`shown`: id -> version),
     through the review workflow's bulk review, the one the review queue uses too."""
-    results = workflow.bulk_review(actor, action, shown, comment)
+    results = review_moves.bulk_review(actor, action, shown, comment)
     return [RowResult(r.request_id, r.ok, r.message) for r in results]

@@ -7,21 +7,14 @@ superseded, so a request keeps naming the exact version it was filed from.
 import sqlalchemy as sa
 
 from deftweb.auth import policy
+from deftweb.errors import InvalidFields, InvalidInput, NotAllowed
 from deftweb.models import Request, RequestTemplate, User, WorkingGroup, db
 from deftweb.services import audit
 from deftweb.services.request_documents import DEFAULT_FIELDS, template_defaults_of
 from deftweb.services.request_validation import Problems, validate_chain, validate_request
-from deftweb.services.workflow import InvalidChange, NotAllowed
 
 ACTIVE, SUPERSEDED, RETIRED = "active", "superseded", "retired"
 NAME_MAX, DESCRIPTION_MAX = 100, 1000
-
-
-class InvalidTemplate(InvalidChange):
-    def __init__(self, problems: Problems):
-        pointer, message = next(iter(problems.items()))
-        super().__init__(message, pointer)
-        self.problems = problems
 
 
 def offered_templates(group: WorkingGroup, request_type: str | None = None):
@@ -65,7 +58,7 @@ def checked_template(group: WorkingGroup, fields: dict) -> dict:
     if len(description) > DESCRIPTION_MAX:
         problems.add("/description", f"At most {DESCRIPTION_MAX} characters.")
     if problems:
-        raise InvalidTemplate(problems)
+        raise InvalidFields(problems)
     kept = {k: defaults[k] for k in DEFAULT_FIELDS if defaults.get(k) not in (None, "")}
     kept["energy_gev"] = clean["energy_gev"]
     return {
@@ -81,7 +74,7 @@ def create_template(group: WorkingGroup, actor: User, fields: dict) -> RequestTe
     _require_convener(actor, group)
     clean = checked_template(group, fields)
     if _current(group, clean["name"]) is not None:
-        raise InvalidChange(f"{group.code} already has a template {clean['name']!r}.", "/name")
+        raise InvalidInput(f"{group.code} already has a template {clean['name']!r}.", "/name")
     version = (_last_version(group, clean["name"]) or 0) + 1  # after a retired namesake
     template = RequestTemplate(working_group=group, created_by=actor, version=version, **clean)
     return _saved(template, actor, "template_created")
@@ -92,7 +85,7 @@ def revise_template(template: RequestTemplate, actor: User, fields: dict) -> Req
     group = template.working_group
     _require_convener(actor, group)
     if template.status != ACTIVE:
-        raise InvalidChange(f"Version {template.version} is {template.status}: edit the current.")
+        raise InvalidInput(f"Version {template.version} is {template.status}: edit the current.")
     clean = checked_template(group, fields | {"name": template.name})
     template.status = SUPERSEDED
     db.session.flush()

@@ -5,77 +5,22 @@ bumps the version, plus a `RequestHistory` row and the watchers' outbox rows, al
 transaction. A caller holding an old version gets `StaleRequest` (409) saying what happened since.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deftweb.auth import policy
-from deftweb.models import HistoryKind, Request, RequestHistory, RequestStatus, User, db, utcnow
+from deftweb.errors import Conflict, InvalidFields, InvalidInput, NotAllowed
+from deftweb.models import HistoryKind, Request, RequestHistory, User, db, utcnow
 from deftweb.services import notifications
-from deftweb.services.field_checks import Problems, as_text
+from deftweb.services.field_checks import as_text
 from deftweb.services.request_validation import check_reviewed_fields
-from deftweb.services.transitions import (
-    BULK_ACTIONS,
-    bulk_target,
-    find_transition,
-    transitions_from,
-)
+from deftweb.services.transitions import find_transition, transitions_from
 
 COMMENT_MAX_LENGTH = 5000
 
 
-class WorkflowError(Exception):
-    """A change that was refused; `status_code` is the HTTP answer, `pointer` the bad input."""
-
-    status_code = 422
-
-    def __init__(self, message: str, pointer: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.pointer = pointer
-        #: Each bad field's pointer -> its message.
-        self.problems = {pointer: message} if pointer else {}
-
-
-class NotAllowed(WorkflowError):
-    status_code = 403
-
-
-class StaleRequest(WorkflowError):
-    status_code = 409
-
-
-class InvalidChange(WorkflowError):
-    status_code = 422
-
-
-class InvalidRequest(InvalidChange):
-    """A document that fails validation; `problems` maps each bad field's pointer to a message."""
-
-    def __init__(self, problems: Problems):
-        pointer, message = next(iter(problems.items()))
-        super().__init__(f"{len(problems)} field(s) need a change; first: {message}", pointer)
-        self.problems = problems
-
-
-def define_tasks_on_approval(request: Request, actor: User) -> None:
-    """Production approval defines the request's tasks; once it has some, work starts."""
-    # Imported here: task definition's own imports lead back to this module.
-    from deftweb.services.task_definition import define_tasks
-
-    task_ids = define_tasks(request, actor)
-    if task_ids:
-        comment = f"{len(task_ids)} task(s) defined."
-        transition(request, RequestStatus.WORKING, actor, request.version, comment)
-
-
-#: Called in the same transaction once a request reaches the status: hook(request, actor).
-ON_STATUS: dict[str, list[Callable[[Request, User], None]]] = {
-    RequestStatus.APPROVED: [define_tasks_on_approval],
-}
+class StaleRequest(Conflict):
+    """The request changed since the caller read it; the message says what happened meanwhile."""
 
 
 def transition(
@@ -87,15 +32,13 @@ def transition(
     if move is None and request.status == to_status:
         raise StaleRequest(conflict_message(request, to_status))
     if move is None:
-        raise InvalidChange(no_move_message(request, to_status), pointer="/to")
+        raise InvalidInput(no_move_message(request, to_status), pointer="/to")
     if not policy.can_transition(actor, request, to_status):
         raise NotAllowed(f"You may not {move.action.lower()} request {request.id}.")
     comment = _clean_comment(comment, required=move.comment_required)
     source = request.status
     compare_and_set(request, expected_version, to_status, status=to_status)
     entry = _record(request, actor, HistoryKind.TRANSITION, comment, source, to_status)
-    for hook in ON_STATUS.get(to_status, ()):
-        hook(request, actor)
     return entry
 
 
@@ -103,18 +46,16 @@ def automatic_transition(request: Request, to_status: str, comment: str) -> Requ
     """A move decided by facts (JEDI's task statuses), not by a person: the table and the
     compare-and-set apply, the role gate does not, and the history names no actor."""
     if find_transition(request.status, to_status) is None:
-        raise InvalidChange(no_move_message(request, to_status), pointer="/to")
+        raise InvalidInput(no_move_message(request, to_status), pointer="/to")
     source = request.status
     compare_and_set(request, request.version, to_status, status=to_status)
     entry = _record(request, None, HistoryKind.TRANSITION, comment, source, to_status)
-    for hook in ON_STATUS.get(to_status, ()):
-        hook(request, None)
     return entry
 
 
 def edit_request(request: Request, actor: User, changes: dict, expected_version: int):
     """Change reviewed fields (priority, descriptions, cc) within what `editable_fields` allows,
-    by the filing rules; bad values raise InvalidRequest and nothing is written."""
+    by the filing rules; bad values raise InvalidFields and nothing is written."""
     check_version(request, expected_version, None)
     allowed = policy.editable_fields(actor, request)
     refused = sorted(set(changes) - allowed)
@@ -138,71 +79,13 @@ def _checked_edits(request: Request, changes: dict) -> dict:
     changed = {k: v for k, v in changes.items() if as_text(v) != as_text(getattr(request, k))}
     clean, problems = check_reviewed_fields(changed)
     if problems:
-        raise InvalidRequest(problems)
+        raise InvalidFields(problems)
     return clean
 
 
 def add_comment(request: Request, actor: User, text: str) -> RequestHistory:
     """A comment in the request's thread; it tells the watchers but changes no version."""
     return _record(request, actor, HistoryKind.COMMENT, _clean_comment(text, required=True))
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    """What a bulk review did to one request."""
-
-    request_id: int
-    ok: bool
-    message: str
-
-
-def bulk_review(actor: User, action: str, shown: dict[int, int | None], comment: str = ""):
-    """Approve (the next step), hold or reject each request as it was shown: the review queue's
-    and the request table's bulk bars. `shown` maps each request id to the version the user saw
-    (None when the form did not say); a request changed since is refused with what happened, as
-    one clicked on its own page would be. Each request moves in its own savepoint, so a refusal
-    leaves the others done; one BulkResult per request, in `shown`'s order."""
-    if action not in BULK_ACTIONS:
-        raise InvalidChange("Choose approve, hold or reject.", "/action")
-    found = db.session.scalars(
-        sa.select(Request)
-        .where(Request.id.in_(list(shown)))
-        .options(joinedload(Request.working_group), joinedload(Request.requester))
-    )
-    requests = {r.id: r for r in found}
-    return [
-        _review_one(actor, action, requests.get(request_id), request_id, version, comment)
-        for request_id, version in shown.items()
-    ]
-
-
-def _review_one(actor, action, request, request_id, version, comment) -> BulkResult:
-    """One request of a bulk review: moved, or refused with the reason."""
-    try:
-        target = _bulk_target(action, request, request_id, version)
-        with db.session.begin_nested():
-            transition(request, target, actor, version, comment)
-    except WorkflowError as error:
-        return BulkResult(request_id, False, error.message)
-    return BulkResult(request_id, True, f"Request {request_id} is now {request.status}.")
-
-
-def _bulk_target(action: str, request: Request | None, request_id: int, version: int | None):
-    """Where `action` takes the request as it was shown, or why it cannot."""
-    if request is None:
-        raise InvalidChange(f"There is no request {request_id}.", "/id")
-    if version is None:
-        raise InvalidChange(
-            f"The form lost the version request {request_id} was shown with; reload the page.",
-            "/id",
-        )
-    target = bulk_target(action, request.status)
-    check_version(request, version, target)
-    if target is None:
-        raise InvalidChange(
-            f"Request {request_id} is {request.status}: there is nothing to approve."
-        )
-    return target
 
 
 def available_moves(request: Request, user) -> list:
@@ -214,9 +97,9 @@ def available_moves(request: Request, user) -> list:
 def _clean_comment(text: str | None, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise InvalidChange("Write a comment: it says why, and the requester reads it.", "/comment")
+        raise InvalidInput("Write a comment: it says why, and the requester reads it.", "/comment")
     if len(text) > COMMENT_MAX_LENGTH:
-        raise InvalidChange(f"A comment has at most {COMMENT_MAX_LENGTH} characters.", "/comment")
+        raise InvalidInput(f"A comment has at most {COMMENT_MAX_LENGTH} characters.", "/comment")
     return text
 
 

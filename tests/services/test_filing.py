@@ -3,10 +3,11 @@
 import pytest
 import sqlalchemy as sa
 
+from deftweb.errors import InvalidFields, NotAllowed
 from deftweb.models import HistoryKind, RequestHistory, RequestStatus, StepStatus, db
 from deftweb.services import filing
 from deftweb.services.request_documents import document_of
-from deftweb.services.workflow import NotAllowed, StaleRequest
+from deftweb.services.workflow import StaleRequest
 from tests.filing_data import mc_document, mc_slice
 
 
@@ -109,7 +110,7 @@ def test_submission_hands_over_to_the_workflow(member):
 
 def test_an_empty_draft_saves_but_cannot_be_submitted(member):
     request = file(mc_document(count=0), member)
-    with pytest.raises(filing.InvalidRequest) as refused:
+    with pytest.raises(InvalidFields) as refused:
         submit(request, member)
     assert "/slices" in refused.value.problems
     assert request.status == RequestStatus.DRAFT

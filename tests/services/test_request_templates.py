@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from deftweb.errors import InvalidFields, InvalidInput, NotAllowed
 from deftweb.models import AuditEvent, db
 from deftweb.services import filing, request_templates
 from deftweb.services.request_documents import starting_document
-from deftweb.services.workflow import InvalidChange, NotAllowed
 from tests.filing_data import MC_CHAIN, mc_document
 
 
@@ -62,7 +62,7 @@ def test_only_conveners_manage_templates(make, role):
     ],
 )
 def test_bad_template_fields_are_pointed_at(make, convener, changes, pointer):
-    with pytest.raises(request_templates.InvalidTemplate) as refused:
+    with pytest.raises(InvalidFields) as refused:
         request_templates.create_template(make.group(), convener, fields(**changes))
     assert pointer in refused.value.problems
 
@@ -80,7 +80,7 @@ def test_editing_adds_a_version_and_requests_keep_theirs(make, convener):
     assert first.status == "superseded"
     assert request_templates.offered_templates(group) == [second]
     assert request.template_id == first.id
-    with pytest.raises(InvalidChange):
+    with pytest.raises(InvalidInput):
         request_templates.revise_template(first, convener, fields())
 
 
@@ -94,7 +94,7 @@ def test_a_retired_template_is_no_longer_offered(make, convener):
 
 def test_two_active_templates_cannot_share_a_name(make, convener):
     request_templates.create_template(make.group(), convener, fields())
-    with pytest.raises(InvalidChange, match="already has"):
+    with pytest.raises(InvalidInput, match="already has"):
         request_templates.create_template(make.group(), convener, fields())
 
 

@@ -1,8 +1,9 @@
-"""The review workflow service: compare-and-set, history, outbox rows, hooks, edits, comments."""
+"""The review workflow service: compare-and-set, history, outbox rows, approval, edits, comments."""
 
 import pytest
 import sqlalchemy as sa
 
+from deftweb.errors import InvalidInput, NotAllowed
 from deftweb.models import (
     GlobalRole,
     HistoryKind,
@@ -15,8 +16,8 @@ from deftweb.models import (
     Task,
     db,
 )
-from deftweb.services import notifications, workflow
-from deftweb.services.workflow import InvalidChange, NotAllowed, StaleRequest
+from deftweb.services import notifications, review_moves, workflow
+from deftweb.services.workflow import StaleRequest
 
 S = RequestStatus
 
@@ -78,7 +79,7 @@ def test_double_click_changes_nothing_twice(cast):
     workflow.transition(request, S.REGISTERED, convener, 1)
     with pytest.raises(StaleRequest) as caught:
         workflow.transition(request, S.REGISTERED, convener, 1)
-    assert caught.value.status_code == 409
+    assert caught.value.status == 409
     assert f"already registered: {convener.display_name} changed it" in caught.value.message
     assert len(history(request)) == 1
     assert request.version == 2
@@ -108,9 +109,9 @@ def test_refusals(cast):
     request, requester, convener, _ = cast
     with pytest.raises(NotAllowed, match="may not approve for the group"):
         workflow.transition(request, S.REGISTERED, requester, 1)
-    with pytest.raises(InvalidChange, match="cannot move to done; possible moves: registered"):
+    with pytest.raises(InvalidInput, match="cannot move to done; possible moves: registered"):
         workflow.transition(request, S.DONE, convener, 1)
-    with pytest.raises(InvalidChange, match="Write a comment") as caught:
+    with pytest.raises(InvalidInput, match="Write a comment") as caught:
         workflow.transition(request, S.REJECTED, convener, 1, "   ")
     assert caught.value.pointer == "/comment"
     assert request.status == S.WAITING
@@ -139,20 +140,13 @@ def test_resume_returns_to_the_held_status_only(cast):
     assert request.status == S.REGISTERED
 
 
-def test_production_approval_calls_task_definition(cast, monkeypatch):
-    request, _, convener, manager = cast
-    calls = []
-    monkeypatch.setitem(
-        workflow.ON_STATUS, S.APPROVED, [lambda r, actor: calls.append((r.id, actor.id))]
-    )
-    workflow.transition(request, S.REGISTERED, convener, 1)
-    assert calls == []
-    workflow.transition(request, S.APPROVED, manager, 2)
-    assert calls == [(request.id, manager.id)]
-
-
-def test_the_default_approval_hook_is_task_definition():
-    assert workflow.ON_STATUS[S.APPROVED] == [workflow.define_tasks_on_approval]
+def test_the_workflow_alone_defines_no_tasks(make):
+    """Task definition is the approving code's step (review_moves), not a hook of the workflow."""
+    manager = make.user(roles=(GlobalRole.PRODUCTION_MANAGER,))
+    request = make.request(status=S.REGISTERED, slices=1)
+    workflow.transition(request, S.APPROVED, manager, 1)
+    count = db.session.scalar(sa.select(sa.func.count()).where(Task.request_id == request.id))
+    assert (request.status, count) == (S.APPROVED, 0)
 
 
 def test_actor_and_digest_readers(cast, make):
@@ -201,7 +195,7 @@ def test_edit_respects_field_rules_and_records_the_diff(cast):
 )
 def test_edit_refuses_what_the_filing_rules_refuse_and_writes_nothing(cast, changes, pointer):
     request, _, convener, _ = cast
-    with pytest.raises(InvalidChange) as refused:
+    with pytest.raises(InvalidInput) as refused:
         workflow.edit_request(request, convener, changes, 1)
     assert refused.value.pointer == pointer
     assert request.version == 1
@@ -222,7 +216,7 @@ def test_edit_cleans_what_it_saves(cast):
 
 def test_comment_needs_text_and_tells_watchers_without_bumping_version(cast):
     request, requester, convener, _ = cast
-    with pytest.raises(InvalidChange):
+    with pytest.raises(InvalidInput):
         workflow.add_comment(request, convener, " ")
     workflow.add_comment(request, convener, "Why 10M events?")
     assert request.version == 1
@@ -230,14 +224,14 @@ def test_comment_needs_text_and_tells_watchers_without_bumping_version(cast):
     assert requester.email in {m.recipient for m in outbox(request)}
 
 
-def test_approval_defines_tasks_when_task_definition_is_installed(make):
-    """The real hook: production approval produces the request's tasks, and work starts."""
+def test_production_approval_defines_tasks_and_starts_work(make):
+    """Approving to production (a person's move) produces the request's tasks, and work starts."""
     manager = make.user(roles=(GlobalRole.PRODUCTION_MANAGER,))
     request = make.request(status=S.REGISTERED, slices=2)
     for piece in request.slices:
         for step in piece.steps:
             step.status = StepStatus.APPROVED
-    workflow.transition(request, S.APPROVED, manager, 1)
+    review_moves.move_request(request, S.APPROVED, manager, 1)
     count = db.session.scalar(sa.select(sa.func.count()).where(Task.request_id == request.id))
     assert count == 4
     assert [h.to_status for h in history(request)] == [S.APPROVED, S.WORKING]
@@ -247,7 +241,7 @@ def test_approval_defines_tasks_when_task_definition_is_installed(make):
 
 def test_automatic_transition_follows_the_table_without_an_actor(cast):
     request, requester, _, _ = cast
-    with pytest.raises(InvalidChange):
+    with pytest.raises(InvalidInput):
         workflow.automatic_transition(request, S.DONE, "all tasks done")
     request.status = S.WORKING
     db.session.flush()
