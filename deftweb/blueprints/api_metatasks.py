@@ -3,14 +3,13 @@
 import marshmallow as ma
 from flask import current_app, request
 from flask_login import current_user, login_required
-from flask_smorest import abort
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.blueprints.metatasks import graphml_response, load_request_graph, load_task_graph
 from deftweb.models import WorkingGroup, db
 from deftweb.services import metatasks
-from deftweb.services.metatask_import import MetataskImportError, import_metatask, read_graphml
+from deftweb.services.metatask_import import import_metatask, read_graphml
 
 blp = api_blueprint("api_metatasks", __name__, "Meta-tasks: task chains as graphs and GraphML")
 
@@ -93,11 +92,8 @@ def import_metatask_graphml(args):
         "Only members of the working group may file a request for it.",
     )
     limit = current_app.config["METATASK_GRAPHML_MAX_BYTES"]
-    try:
-        graph = read_graphml(request.stream.read(limit + 1), limit)
-        created = import_metatask(graph, current_user, group, args["description"])
-    except MetataskImportError as error:
-        abort(422, message=str(error))
+    graph = read_graphml(request.stream.read(limit + 1), limit)
+    created = import_metatask(graph, current_user, group, args["description"])
     db.session.commit()
     steps = sum(len(piece.steps) for piece in created.slices)
     return {"request_id": created.id, "slices": len(created.slices), "steps": steps}

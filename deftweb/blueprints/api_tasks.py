@@ -95,10 +95,7 @@ def post_bulk_task_action(args):
 
 
 def _perform(args: dict, task_ids: list[int]):
-    try:
-        return task_actions.perform(current_user, args["action"], task_ids, args["priority"])
-    except task_actions.InvalidActionInput as error:
-        abort(422, message=str(error), errors=[{"pointer": "/priority", "detail": str(error)}])
+    return task_actions.perform(current_user, args["action"], task_ids, args["priority"])
 
 
 @blp.post("/tasks/status")

@@ -15,7 +15,7 @@ from flask import (
 from deftweb.blueprints.listing_cells import choice_options, table_rows
 from deftweb.htmx import render_page_or_fragment
 from deftweb.models import db, utcnow
-from deftweb.services import export, list_actions, task_actions
+from deftweb.services import export, list_actions
 from deftweb.services.list_actions import BULK_LIMIT
 from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
 
@@ -117,10 +117,7 @@ def bulk_action(table: Table, actions: dict, act):
         rows = list_actions.selected_rows(table, request.form)
     except (BadFilter, list_actions.TooManyRows) as error:
         abort(400, str(error))
-    try:
-        results = act(action, rows)
-    except task_actions.InvalidActionInput as error:
-        abort(422, str(error))
+    results = act(action, rows)
     db.session.commit()
     view = request.form.get("view", "")
     context = {

@@ -5,10 +5,11 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
+from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
 from deftweb.models import WorkingGroup, db
 from deftweb.services import metatasks, request_views, task_views
-from deftweb.services.metatask_import import MetataskImportError, import_metatask, read_graphml
+from deftweb.services.metatask_import import import_metatask, read_graphml
 from deftweb.services.task_actions import RULES
 
 bp = Blueprint("metatasks", __name__, url_prefix="/metatasks")
@@ -101,11 +102,9 @@ def import_graphml():
     if upload is None or not upload.filename:
         return _import_form(groups, {"file": "Choose a GraphML file."}, 422)
     limit = current_app.config["METATASK_GRAPHML_MAX_BYTES"]
-    try:
-        graph = read_graphml(upload.stream.read(limit + 1), limit)
-        created = import_metatask(graph, current_user, group, request.form.get("description", ""))
-    except MetataskImportError as error:
-        return _import_form(groups, {"file": str(error)}, 422)
+    show_refusals_in(lambda refusal: _import_form(groups, {"file": refusal.message}, 422))
+    graph = read_graphml(upload.stream.read(limit + 1), limit)
+    created = import_metatask(graph, current_user, group, request.form.get("description", ""))
     db.session.commit()
     flash(f"Imported as draft request {created.id}.", "success")
     return redirect(url_for("requests.detail", request_id=created.id))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.auth.next_url import safe_next_url
+from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
 from deftweb.models import db
 from deftweb.services import request_views, task_actions, task_views
@@ -32,11 +33,8 @@ def form_action() -> str:
 def act(task_id: int):
     task = task_views.get_task_or_404(task_id)
     policy.require(policy.can_act_on_task(current_user, task))
-    try:
-        (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
-    except task_actions.InvalidActionInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("tasks.detail", task_id=task_id))
+    show_refusals_in(lambda refusal: _flash_back(refusal, url_for("tasks.detail", task_id=task_id)))
+    (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
     db.session.commit()
     flash(result.message, "success" if result.ok else "error")
     return redirect(url_for("tasks.detail", task_id=task_id))
@@ -53,11 +51,8 @@ def bulk():
         return redirect(back)
     if len(task_ids) > task_actions.BULK_LIMIT:
         abort(400, f"At most {task_actions.BULK_LIMIT:,} tasks at once.")
-    try:
-        results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
-    except task_actions.InvalidActionInput as error:
-        flash(str(error), "error")
-        return redirect(back)
+    show_refusals_in(lambda refusal: _flash_back(refusal, back))
+    results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
     db.session.commit()
     return render_template("tasks/bulk_result.html", results=results, back=back)
 
@@ -75,3 +70,9 @@ def define(request_id: int):
     else:
         flash(f"Task definition failed: {production_request.error}", "error")
     return redirect(url_for("requests.detail", request_id=request_id))
+
+
+def _flash_back(refusal, url: str):
+    """A refused action form: the message flashed on the page it came from."""
+    flash(refusal.message, "error")
+    return redirect(url)

@@ -13,6 +13,7 @@ import networkx as nx
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import fromstring
 
+from deftweb.errors import InvalidInput
 from deftweb.models import (
     HistoryKind,
     Project,
@@ -33,7 +34,7 @@ MAX_STEPS = 5000
 REQUIRED = ("step_name", "ami_tag", "output_formats")
 
 
-class MetataskImportError(ValueError):
+class MetataskImportError(InvalidInput):
     """A GraphML file that cannot become a request; the message says what is wrong."""
 
 

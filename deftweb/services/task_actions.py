@@ -12,6 +12,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from deftweb.auth import policy
+from deftweb.errors import Conflict, InvalidInput, NotAllowed, NotFound, Refusal
 from deftweb.models import AuditEvent, JediCommand, JediTask, Task, TaskStatus, db, utcnow
 
 S = TaskStatus
@@ -57,18 +58,6 @@ RULES = {
 }
 
 
-class ActionRefused(Exception):
-    """One task's action was refused; `status_code` is the HTTP answer for a single task."""
-
-    def __init__(self, message: str, status_code: int = 409):
-        super().__init__(message)
-        self.status_code = status_code
-
-
-class InvalidActionInput(ValueError):
-    """The action itself is wrong (unknown, or a priority out of range): nothing was done."""
-
-
 @dataclass(frozen=True)
 class ActionResult:
     task_id: int
@@ -88,7 +77,7 @@ def allowed_actions(user, task: Task) -> list[TaskAction]:
 def perform(actor, action: str, task_ids: list[int], priority: int | None = None) -> list:
     """Run `action` on every task (in the order given); one ActionResult per task."""
     if action not in set(TaskAction):
-        raise InvalidActionInput(f"Unknown task action {action!r}.")
+        raise InvalidInput(f"Unknown task action {action!r}.", "/action")
     action = TaskAction(action)
     if action == TaskAction.CHANGE_PRIORITY:
         _check_priority(priority)
@@ -97,8 +86,8 @@ def perform(actor, action: str, task_ids: list[int], priority: int | None = None
     for task_id in dict.fromkeys(task_ids):
         try:
             command = _act(actor, action, tasks.get(task_id), task_id, priority)
-        except ActionRefused as refused:
-            results.append(ActionResult(task_id, False, str(refused), None, refused.status_code))
+        except Refusal as refused:
+            results.append(ActionResult(task_id, False, refused.message, None, refused.status))
         else:
             message = f"{RULES[action].label}: sent to JEDI for task {task_id}."
             results.append(ActionResult(task_id, True, message, command.id))
@@ -108,22 +97,23 @@ def perform(actor, action: str, task_ids: list[int], priority: int | None = None
 def _check_priority(priority) -> None:
     low, high = PRIORITY_RANGE
     if type(priority) is not int or not low <= priority <= high:
-        raise InvalidActionInput(f"Give the new priority as a whole number from {low} to {high}.")
+        raise InvalidInput(
+            f"Give the new priority as a whole number from {low} to {high}.", "/priority"
+        )
 
 
 def _act(actor, action: TaskAction, task: Task | None, task_id: int, priority) -> JediCommand:
     rule = RULES[action]
     if task is None:
-        raise ActionRefused(f"There is no task {task_id}.", 404)
+        raise NotFound(f"There is no task {task_id}.")
     if not policy.can_act_on_task(actor, task):
-        raise ActionRefused(
+        raise NotAllowed(
             f"You may not act on task {task_id}: it belongs to {task.working_group}, and only "
-            "production managers and that group's conveners may.",
-            403,
+            "production managers and that group's conveners may."
         )
     if task.status not in rule.allowed_from:
         possible = ", ".join(sorted(rule.allowed_from))
-        raise ActionRefused(
+        raise Conflict(
             f"Task {task_id} is {task.status}: {rule.label.lower()} is possible only when it is "
             f"{possible}."
         )
@@ -137,10 +127,9 @@ def _act(actor, action: TaskAction, task: Task | None, task_id: int, priority) -
 def _allowed_priority(actor, task: Task, priority: int) -> int:
     cap = policy.task_priority_cap(actor, task)
     if cap is not None and priority > cap:
-        raise ActionRefused(
+        raise NotAllowed(
             f"Group production may not raise a task above priority {cap} (asked {priority}); "
-            "ask a production manager for more.",
-            403,
+            "ask a production manager for more."
         )
     return priority
 
@@ -160,7 +149,7 @@ def _compare_and_set(task: Task, rule: ActionRule, arguments: dict) -> None:
     ).rowcount
     if changed != 1:
         db.session.refresh(task)
-        raise ActionRefused(
+        raise Conflict(
             f"Task {task.id} changed meanwhile (it was {seen}, it is now {task.status}): "
             "reload and decide again."
         )

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from deftweb.errors import InvalidInput
 from deftweb.models import AuditEvent, GlobalRole, JediCommand, JediTask, db
 from deftweb.services.task_actions import TaskAction, allowed_actions, perform
 
@@ -101,7 +102,7 @@ def test_group_users_may_not_go_above_570(make, people):
 def test_priority_must_be_a_number_in_range(make, people):
     task = make.task(status="running")
     for bad in (None, -1, 10_001, "high"):
-        with pytest.raises(ValueError, match="whole number"):
+        with pytest.raises(InvalidInput, match="whole number"):
             perform(people[MANAGER], "change_priority", [task.id], priority=bad)
 
 
