@@ -12,6 +12,7 @@ from deftweb.errors import register_error_handlers
 from deftweb.extensions import api, csrf, db, login_manager, migrate
 from deftweb.htmx import flash_to_htmx
 from deftweb.request_log import init_request_log
+from deftweb.url_ids import register_id_converters
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(API_CONFIG)
     load_config(app, test_config)
+    register_id_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)

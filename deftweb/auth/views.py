@@ -23,6 +23,7 @@ from deftweb.auth.sessions import end_all_sessions, end_session, start_session
 from deftweb.database import begin_write
 from deftweb.extensions import csrf
 from deftweb.models import User, db
+from deftweb.models.base import stored_integer
 from deftweb.models.users import IdentityKind
 from deftweb.services.people import list_users_for_dev_login
 
@@ -163,7 +164,10 @@ def dev_login_form():
 @bp.post("/dev-login")
 def dev_login():
     _require_dev_login()
-    user = db.get_or_404(User, request.form.get("user_id", type=int))
+    user_id = stored_integer(request.form.get("user_id"), User.id)
+    if user_id is None:
+        abort(404, "Choose a user of the list.")
+    user = db.get_or_404(User, user_id)
     if not user.is_active:
         abort(403, f"{user.username} is disabled.")
     start_session(user, "dev")

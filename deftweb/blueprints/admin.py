@@ -64,7 +64,7 @@ def create_user():
     return redirect(url_for("admin.user", user_id=user.id))
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 def user(user_id: int):
     return _user_page(db.get_or_404(User, user_id))
 
@@ -99,7 +99,7 @@ def _change(user: User, change, done: str, field: str):
     return redirect(url_for("admin.user", user_id=user.id))
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
@@ -112,7 +112,7 @@ def set_active(user_id: int):
     )
 
 
-@bp.post("/users/<int:user_id>/roles")
+@bp.post("/users/<id:user_id>/roles")
 def grant_role(user_id: int):
     user = db.get_or_404(User, user_id)
     role = request.form.get("role", "")
@@ -121,7 +121,7 @@ def grant_role(user_id: int):
     )
 
 
-@bp.post("/users/<int:user_id>/roles/<role>/revoke")
+@bp.post("/users/<id:user_id>/roles/<role>/revoke")
 def revoke_role(user_id: int, role: str):
     user = db.get_or_404(User, user_id)
     return _change(
@@ -129,7 +129,7 @@ def revoke_role(user_id: int, role: str):
     )
 
 
-@bp.post("/users/<int:user_id>/memberships")
+@bp.post("/users/<id:user_id>/memberships")
 def set_membership(user_id: int):
     user = db.get_or_404(User, user_id)
     group = _group_or_404(request.form.get("group", ""))
@@ -140,7 +140,7 @@ def set_membership(user_id: int):
     )
 
 
-@bp.post("/users/<int:user_id>/identities")
+@bp.post("/users/<id:user_id>/identities")
 def link_dn(user_id: int):
     user = db.get_or_404(User, user_id)
 
@@ -150,7 +150,7 @@ def link_dn(user_id: int):
     return _change(user, link, "Certificate linked.", "dn")
 
 
-@bp.post("/identities/<int:identity_id>/unlink")
+@bp.post("/identities/<id:identity_id>/unlink")
 def unlink(identity_id: int):
     identity = db.get_or_404(Identity, identity_id)
     user = identity.user

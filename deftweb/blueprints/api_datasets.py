@@ -52,7 +52,7 @@ def parse_name(args):
     return parse(args["name"]).as_dict()
 
 
-@blp.get("/datasets/<int:dataset_id>")
+@blp.get("/datasets/<id:dataset_id>")
 @blp.response(200, DatasetSchema)
 @blp.alt_response(404, description="No such dataset")
 @login_required
@@ -61,7 +61,7 @@ def get_dataset(dataset_id: int):
     return _load(dataset_id)
 
 
-@blp.delete("/datasets/<int:dataset_id>")
+@blp.delete("/datasets/<id:dataset_id>")
 @blp.response(200, DatasetSchema)
 @blp.alt_response(404, description="No such dataset")
 @_documented_refusals

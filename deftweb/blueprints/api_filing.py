@@ -49,7 +49,7 @@ def post_request(args):
     return request_views.get_request_or_404(production_request.id)
 
 
-@blp.patch("/requests/<int:request_id>")
+@blp.patch("/requests/<id:request_id>")
 @blp.arguments(RequestInputSchema)
 @blp.response(200, RequestSchema)
 @_documented

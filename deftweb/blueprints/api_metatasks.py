@@ -28,7 +28,7 @@ class MetataskSchema(ma.Schema):
     edges = ma.fields.List(ma.fields.Nested(EdgeSchema))
 
 
-@blp.get("/metatasks/<int:task_id>")
+@blp.get("/metatasks/<task_id:task_id>")
 @blp.response(200, MetataskSchema)
 @blp.alt_response(404, description="No such task")
 @login_required
@@ -37,7 +37,7 @@ def task_metatask(task_id: int):
     return metatasks.as_json(load_task_graph(task_id))
 
 
-@blp.get("/metatasks/<int:task_id>/graphml")
+@blp.get("/metatasks/<task_id:task_id>/graphml")
 @blp.response(200, content_type="application/graphml+xml")
 @blp.alt_response(404, description="No such task")
 @login_required
@@ -46,7 +46,7 @@ def task_metatask_graphml(task_id: int):
     return graphml_response(load_task_graph(task_id), f"metatask-{task_id}.graphml")
 
 
-@blp.get("/requests/<int:request_id>/metatask")
+@blp.get("/requests/<id:request_id>/metatask")
 @blp.response(200, MetataskSchema)
 @blp.alt_response(404, description="No such request")
 @login_required
@@ -55,7 +55,7 @@ def request_metatask(request_id: int):
     return metatasks.as_json(load_request_graph(request_id)[1])
 
 
-@blp.get("/requests/<int:request_id>/metatask/graphml")
+@blp.get("/requests/<id:request_id>/metatask/graphml")
 @blp.response(200, content_type="application/graphml+xml")
 @blp.alt_response(404, description="No such request")
 @login_required

@@ -10,7 +10,7 @@ from deftweb.services import request_views
 blp = api_blueprint("api_requests", __name__, "Production requests with their slices and steps")
 
 
-@blp.get("/requests/<int:request_id>")
+@blp.get("/requests/<id:request_id>")
 @blp.response(200, RequestSchema)
 @blp.alt_response(404, description="No such request")
 @login_required

@@ -38,7 +38,7 @@ def _load(request_id: int, predicate=policy.can_view_request):
     return production_request
 
 
-@blp.post("/requests/<int:request_id>/transitions")
+@blp.post("/requests/<id:request_id>/transitions")
 @blp.arguments(TransitionArgsSchema)
 @blp.response(200, TransitionResultSchema)
 @_documented_refusals
@@ -70,7 +70,7 @@ def _commit_keeping_loaded_state() -> None:
         session.expire_on_commit = True
 
 
-@blp.get("/requests/<int:request_id>/history")
+@blp.get("/requests/<id:request_id>/history")
 @blp.response(200, HistoryEntrySchema(many=True))
 @login_required
 def get_history(request_id: int):
@@ -78,7 +78,7 @@ def get_history(request_id: int):
     return review_views.history_of(_load(request_id).id)
 
 
-@blp.get("/requests/<int:request_id>/comments")
+@blp.get("/requests/<id:request_id>/comments")
 @blp.response(200, HistoryEntrySchema(many=True))
 @login_required
 def get_comments(request_id: int):
@@ -86,7 +86,7 @@ def get_comments(request_id: int):
     return review_views.discussion_of(_load(request_id).id)
 
 
-@blp.post("/requests/<int:request_id>/comments")
+@blp.post("/requests/<id:request_id>/comments")
 @blp.arguments(CommentArgsSchema)
 @blp.response(201, HistoryEntrySchema)
 @_documented_refusals
@@ -99,7 +99,7 @@ def post_comment(args, request_id: int):
     return entry
 
 
-@blp.get("/requests/<int:request_id>/watch")
+@blp.get("/requests/<id:request_id>/watch")
 @blp.response(200, WatchSchema)
 @login_required
 def get_watch(request_id: int):
@@ -107,7 +107,7 @@ def get_watch(request_id: int):
     return _watch_state(_load(request_id))
 
 
-@blp.put("/requests/<int:request_id>/watch")
+@blp.put("/requests/<id:request_id>/watch")
 @blp.response(200, WatchSchema)
 @login_required
 def put_watch(request_id: int):
@@ -115,7 +115,7 @@ def put_watch(request_id: int):
     return _set_watch(request_id, notifications.watch)
 
 
-@blp.delete("/requests/<int:request_id>/watch")
+@blp.delete("/requests/<id:request_id>/watch")
 @blp.response(200, WatchSchema)
 @login_required
 def delete_watch(request_id: int):

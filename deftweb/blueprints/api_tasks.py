@@ -27,7 +27,7 @@ from deftweb.services.task_definition import define_tasks
 blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
 
 
-@blp.get("/tasks/<int:task_id>")
+@blp.get("/tasks/<task_id:task_id>")
 @blp.response(200, TaskDetailSchema)
 @blp.alt_response(404, description="No such task")
 @login_required
@@ -46,7 +46,7 @@ def get_task(task_id: int):
     }
 
 
-@blp.get("/requests/<int:request_id>/tasks")
+@blp.get("/requests/<id:request_id>/tasks")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, TaskPageSchema)
 @blp.alt_response(404, description="No such request")
@@ -64,7 +64,7 @@ def get_request_tasks(args, request_id: int):
     return {"items": list(items), "total": total, "page": page, "per_page": per_page}
 
 
-@blp.post("/tasks/<int:task_id>/actions")
+@blp.post("/tasks/<task_id:task_id>/actions")
 @blp.arguments(TaskActionArgsSchema)
 @blp.response(200, ActionResultSchema)
 @blp.alt_response(403, description="Your roles do not allow this action on this task")
@@ -116,7 +116,7 @@ def post_task_status(args):
     return {"synced": result.tasks, "requests": requests, "unknown_task_ids": unknown}
 
 
-@blp.post("/requests/<int:request_id>/define-tasks")
+@blp.post("/requests/<id:request_id>/define-tasks")
 @blp.response(200, DefineResultSchema)
 @blp.alt_response(403, description="Production managers only, on approved or working requests")
 @login_required

@@ -28,7 +28,7 @@ def export(file_format: str):
     return export_table(dataset_list.TABLE, file_format)
 
 
-@bp.get("/<int:dataset_id>")
+@bp.get("/<id:dataset_id>")
 @login_required
 def detail(dataset_id: int):
     dataset = _load(dataset_id)
@@ -46,7 +46,7 @@ def by_name():
     return redirect(url_for(".detail", dataset_id=dataset.id))
 
 
-@bp.post("/<int:dataset_id>/datasets")
+@bp.post("/<id:dataset_id>/datasets")
 @login_required
 def fill(dataset_id: int):
     """Put registered datasets (pasted, one per line) into this container."""
@@ -64,7 +64,7 @@ def fill(dataset_id: int):
     return redirect(url_for(".detail", dataset_id=dataset_id))
 
 
-@bp.post("/<int:dataset_id>/delete")
+@bp.post("/<id:dataset_id>/delete")
 @login_required
 def delete(dataset_id: int):
     """Mark a dataset or container deleted; its name can never be registered again."""

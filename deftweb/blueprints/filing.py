@@ -37,6 +37,7 @@ from deftweb.models import (
     Slice,
     db,
 )
+from deftweb.models.base import stored_integer
 from deftweb.services import filing
 from deftweb.services.request_documents import document_of, starting_document
 from deftweb.services.request_validation import (
@@ -88,14 +89,14 @@ def create():
     return _go(url_for("filing.edit", request_id=production_request.id))
 
 
-@bp.get("/<int:request_id>/edit")
+@bp.get("/<id:request_id>/edit")
 @login_required
 def edit(request_id: int):
     production_request = _editable(request_id)
     return render_form(document_of(production_request), req=production_request)
 
 
-@bp.post("/<int:request_id>/edit")
+@bp.post("/<id:request_id>/edit")
 @login_required
 def save(request_id: int):
     """Save the draft; with `action=submit`, then hand it to the review workflow."""
@@ -123,7 +124,7 @@ def save(request_id: int):
 def editor():
     """The slice editor's buttons: change the posted form and send it back (nothing is saved)."""
     doc = form_document(request.form)
-    request_id = request.form.get("request_id", type=int)
+    request_id = stored_integer(request.form.get("request_id"), Request.id)
     req = _editable(request_id) if request_id else None
     operation = request.form.get("op", "")
     problems, batch = Problems(), None
@@ -160,7 +161,7 @@ def check_cell():
     return macro(i, name, piece.get(name, ""), label, cls, problems)
 
 
-@bp.post("/<int:request_id>/clone")
+@bp.post("/<id:request_id>/clone")
 @login_required
 def clone(request_id: int):
     """A new draft copied from any request I may file for its group."""
@@ -175,7 +176,7 @@ def clone(request_id: int):
     return _go(url_for("filing.edit", request_id=copy.id))
 
 
-@bp.post("/<int:request_id>/slices/<int:slice_id>/clone")
+@bp.post("/<id:request_id>/slices/<id:slice_id>/clone")
 @login_required
 def clone_slice(request_id: int, slice_id: int):
     production_request = _editable(request_id)

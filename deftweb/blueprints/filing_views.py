@@ -7,7 +7,16 @@ from flask_login import current_user
 from deftweb.auth import policy
 from deftweb.blueprints.filing_forms import SLICES_PER_PAGE, slice_window
 from deftweb.htmx import is_htmx, render_page_or_fragment
-from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
+from deftweb.models import (
+    Campaign,
+    Project,
+    RequestTemplate,
+    RequestType,
+    Slice,
+    WorkingGroup,
+    db,
+)
+from deftweb.models.base import stored_integer
 from deftweb.services import slice_import
 from deftweb.services.request_documents import apply_template, starting_document
 from deftweb.services.request_templates import offered_templates
@@ -71,8 +80,8 @@ def chosen_group(code) -> WorkingGroup | None:
 
 def chosen_template(template_id) -> RequestTemplate | None:
     """The template asked for, if it is one of my groups' (anything else is ignored)."""
-    number = str(template_id or "")
-    template = db.session.get(RequestTemplate, int(number)) if number.isdigit() else None
+    number = stored_integer(template_id, RequestTemplate.id)
+    template = db.session.get(RequestTemplate, number) if number is not None else None
     if template is None or chosen_group(template.working_group.code) is None:
         return None
     return template
@@ -120,7 +129,7 @@ def many_slices(doc: dict, operation: str) -> slice_import.Batch:
 def check_slice(doc: dict, piece: dict, i: int) -> Problems:
     """The problems of one slice, judged in the request's context (its type and project)."""
     request_clean, _ = validate_request(doc | {"slices": []})
-    own = {int(piece["id"])} if str(piece.get("id") or "").isdigit() else set()
+    own = {stored_integer(piece.get("id"), Slice.id)} - {None}
     problems = Problems()
     validate_slice(piece, f"/slices/{i}", SliceContext(request_clean, own), problems)
     return problems

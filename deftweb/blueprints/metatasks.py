@@ -35,7 +35,7 @@ def graphml_response(graph, filename: str) -> Response:
     )
 
 
-@bp.get("/task/<int:task_id>")
+@bp.get("/task/<task_id:task_id>")
 @login_required
 def task_chain(task_id: int):
     graph = load_task_graph(task_id)
@@ -56,13 +56,13 @@ def task_chain(task_id: int):
     )
 
 
-@bp.get("/task/<int:task_id>.graphml")
+@bp.get("/task/<task_id:task_id>.graphml")
 @login_required
 def task_graphml(task_id: int):
     return graphml_response(load_task_graph(task_id), f"metatask-{task_id}.graphml")
 
 
-@bp.get("/request/<int:request_id>")
+@bp.get("/request/<id:request_id>")
 @login_required
 def request_chains(request_id: int):
     production_request, graph = load_request_graph(request_id)
@@ -80,7 +80,7 @@ def request_chains(request_id: int):
     )
 
 
-@bp.get("/request/<int:request_id>.graphml")
+@bp.get("/request/<id:request_id>.graphml")
 @login_required
 def request_graphml(request_id: int):
     _, graph = load_request_graph(request_id)

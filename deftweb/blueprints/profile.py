@@ -78,7 +78,7 @@ def create_token():
     return _render(201, new_secret=secret)
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     token = db.get_or_404(ApiToken, token_id)

@@ -55,7 +55,7 @@ def new():
     return redirect(url_for("request_templates.index", group=group.code), 303)
 
 
-@bp.route("/<int:template_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:template_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(template_id: int):
     """Editing saves the next version; the edited one is superseded."""
@@ -76,7 +76,7 @@ def edit(template_id: int):
     return redirect(url_for("request_templates.index", group=group.code), 303)
 
 
-@bp.post("/<int:template_id>/retire")
+@bp.post("/<id:template_id>/retire")
 @login_required
 def retire(template_id: int):
     template = db.get_or_404(RequestTemplate, template_id)
@@ -87,7 +87,7 @@ def retire(template_id: int):
     return redirect(url_for("request_templates.index", group=template.working_group.code), 303)
 
 
-@bp.post("/from-request/<int:request_id>")
+@bp.post("/from-request/<id:request_id>")
 @login_required
 def from_request(request_id: int):
     """ "Save this request as a template", named in the form."""

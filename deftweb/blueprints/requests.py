@@ -11,7 +11,7 @@ from deftweb.services import list_actions, request_list, request_views
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 
-@bp.get("/<int:request_id>")
+@bp.get("/<id:request_id>")
 @login_required
 def detail(request_id: int):
     production_request = request_views.get_request_or_404(request_id)

@@ -8,17 +8,18 @@ from deftweb.auth import policy
 from deftweb.auth.next_url import safe_next_url
 from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
-from deftweb.models import db
-from deftweb.services import request_views, task_actions, task_views
+from deftweb.models import Task, db
+from deftweb.models.base import stored_integer
+from deftweb.services import list_actions, request_views, task_actions, task_views
 from deftweb.services.task_definition import define_tasks
 
 bp = Blueprint("task_actions", __name__)
 
 
 def form_priority() -> int | None:
-    """The priority field as a number; None when empty (the service says what is wrong)."""
-    text = (request.form.get("priority") or "").strip()
-    return int(text) if text.lstrip("-").isdigit() else None
+    """The priority field as a number; None when it is none a task can hold (the service says
+    what is wrong)."""
+    return stored_integer(request.form.get("priority"), Task.priority)
 
 
 def form_action() -> str:
@@ -28,7 +29,7 @@ def form_action() -> str:
     return action
 
 
-@bp.post("/tasks/<int:task_id>/actions")
+@bp.post("/tasks/<task_id:task_id>/actions")
 @login_required
 def act(task_id: int):
     task = task_views.get_task_or_404(task_id)
@@ -44,7 +45,7 @@ def act(task_id: int):
 @login_required
 def bulk():
     """One action on many tasks; the page lists what happened to each."""
-    task_ids = [int(v) for v in request.form.getlist("task_id") if v.isdigit()]
+    task_ids = list(list_actions.ticked_rows(request.form.getlist("task_id"), Task.id, "task"))
     back = safe_next_url(request.form.get("next"))
     if not task_ids:
         flash("Select at least one task.", "error")
@@ -57,7 +58,7 @@ def bulk():
     return render_template("tasks/bulk_result.html", results=results, back=back)
 
 
-@bp.post("/requests/<int:request_id>/define-tasks")
+@bp.post("/requests/<id:request_id>/define-tasks")
 @login_required
 def define(request_id: int):
     """Run task definition again, after what failed has been fixed."""

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
+from deftweb.blueprints.task_actions import form_priority
 from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.services import list_actions, metatasks, task_actions, task_list, task_views
 
@@ -69,10 +70,9 @@ def export(file_format: str):
 def bulk():
     """One action on the ticked tasks, or on every task of the view: a result per task."""
     policy.require(policy.can_bulk_act_on_tasks(current_user))
-    priority = request.form.get("priority", "").strip()
-    number = int(priority) if priority.isdigit() else None
+    priority = form_priority()
     return bulk_action(
         task_list.TABLE,
         list_actions.TASK_ACTIONS,
-        lambda action, rows: list_actions.act_on_tasks(current_user, action, list(rows), number),
+        lambda action, rows: list_actions.act_on_tasks(current_user, action, list(rows), priority),
     )

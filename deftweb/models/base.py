@@ -1,5 +1,6 @@
 """The declarative base: one metadata with a naming convention, UTC timestamps, JSON columns."""
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -26,6 +27,10 @@ class UTCDateTime(sa.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return datetime
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
@@ -45,6 +50,33 @@ JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
 
 #: Task ids are JEDI task ids: 64-bit, allocated by deftweb (never autoincrement).
 TaskId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+#: The whole numbers an Integer column holds on both databases (PostgreSQL's integer is 32-bit;
+#: SQLite's would hold more), and a BigInteger one (TaskId too: PostgreSQL's bigint and every
+#: SQLite integer are 64-bit). A number beyond them is an error in the database, not "no such
+#: row": input is held to them where it enters (URL converters, API fields, filters, forms).
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+BIG_INTEGER_RANGE = (-(2**63), 2**63 - 1)
+
+
+def integer_range(column) -> tuple[int, int]:
+    """The lowest and highest whole number `column` (a column or a model attribute) holds."""
+    return BIG_INTEGER_RANGE if isinstance(column.type, sa.BigInteger) else INTEGER_RANGE
+
+
+def stored_integer(text, column) -> int | None:
+    """`text` (form or URL text) as a whole number `column` holds; None if it is none."""
+    text = str(text if text is not None else "").strip()
+    if not re.fullmatch(r"-?\d{1,19}", text):  # 2**63 has 19 digits: more is beyond every column
+        return None
+    number = int(text)
+    return number if holds(column, number) else None
+
+
+def holds(column, number: int) -> bool:
+    """`column` can hold the whole number `number`."""
+    low, high = integer_range(column)
+    return low <= number <= high
 
 
 class Base(DeclarativeBase):

@@ -2,6 +2,9 @@
 
 import marshmallow as ma
 
+from deftweb.models import Request, Slice
+from deftweb.schemas.fields import ColumnInteger
+
 
 class StepInputSchema(ma.Schema):
     step_name = ma.fields.String(required=True, metadata={"example": "Evgen"})
@@ -11,16 +14,20 @@ class StepInputSchema(ma.Schema):
 
 
 class SliceInputSchema(ma.Schema):
-    id = ma.fields.Integer(
-        allow_none=True, metadata={"description": "Keep this existing slice (PATCH); omit: new"}
+    id = ColumnInteger(
+        Slice.id,
+        allow_none=True,
+        metadata={"description": "Keep this existing slice (PATCH); omit: new"},
     )
     input_dataset = ma.fields.String(metadata={"description": "Input dataset or container"})
     dsid = ma.fields.String(metadata={"description": "MC dataset number, for event generation"})
     brief = ma.fields.String(metadata={"description": "Physics short name (job options)"})
-    events = ma.fields.Integer(allow_none=True)
-    priority = ma.fields.Integer(allow_none=True, metadata={"description": "-2 means 0+"})
+    events = ColumnInteger(Slice.events, allow_none=True)
+    priority = ColumnInteger(
+        Slice.priority, allow_none=True, metadata={"description": "-2 means 0+"}
+    )
     comment = ma.fields.String()
-    cloned_from_id = ma.fields.Integer(allow_none=True)
+    cloned_from_id = ColumnInteger(Slice.cloned_from_id, allow_none=True)
     steps = ma.fields.List(ma.fields.Nested(StepInputSchema))
 
 
@@ -30,20 +37,21 @@ class RequestInputSchema(ma.Schema):
 
     request_type = ma.fields.String(metadata={"example": "MC"})
     working_group = ma.fields.String(metadata={"example": "HIGG"})
-    template_id = ma.fields.Integer(allow_none=True)
+    template_id = ColumnInteger(Request.template_id, allow_none=True)
     provenance = ma.fields.String(metadata={"example": "AP"})
     project = ma.fields.String(metadata={"example": "mc23_13p6TeV"})
     campaign = ma.fields.String()
     subcampaign = ma.fields.String()
-    energy_gev = ma.fields.Integer(allow_none=True, metadata={"example": 13600})
+    energy_gev = ColumnInteger(Request.energy_gev, allow_none=True, metadata={"example": 13600})
     description = ma.fields.String()
     long_description = ma.fields.String()
     reference_link = ma.fields.String()
     cc = ma.fields.String()
-    priority = ma.fields.Integer()
+    priority = ColumnInteger(Request.priority)
     slices = ma.fields.List(ma.fields.Nested(SliceInputSchema))
-    version = ma.fields.Integer(
-        metadata={"description": "PATCH: the version you read; a newer one answers 409"}
+    version = ColumnInteger(
+        Request.version,
+        metadata={"description": "PATCH: the version you read; a newer one answers 409"},
     )
     submit = ma.fields.Boolean(
         load_default=False, metadata={"description": "Then submit the draft for review"}

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from deftweb.schemas.fields import ColumnInteger
 from deftweb.schemas.requests import RequestSchema
 from deftweb.schemas.tasks import TaskSchema
 from deftweb.services.listing import PAGE_SIZE, PAGE_SIZES, Table
@@ -24,7 +25,7 @@ def list_arguments(table: Table) -> type[ma.Schema]:
     sorts = ", ".join(f"{key} / -{key}" for key in table.sorts)
     fields["sort"] = ma.fields.String(metadata={"description": f"{sorts} (- is descending)"})
     fields["after"] = ma.fields.String(metadata={"description": "`next_cursor` of the last page"})
-    fields["size"] = ma.fields.Integer(
+    fields["size"] = ColumnInteger(
         load_default=PAGE_SIZE,
         validate=ma.validate.OneOf(PAGE_SIZES),
         metadata={"description": f"Rows per page: {', '.join(map(str, PAGE_SIZES))}"},

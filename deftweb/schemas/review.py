@@ -3,14 +3,15 @@
 import marshmallow as ma
 from marshmallow.validate import Length, OneOf
 
-from deftweb.models import RequestStatus
+from deftweb.models import Request, RequestStatus
+from deftweb.schemas.fields import ColumnInteger
 from deftweb.services.workflow import COMMENT_MAX_LENGTH
 
 
 class TransitionArgsSchema(ma.Schema):
     to = ma.fields.String(required=True, validate=OneOf([s.value for s in RequestStatus]))
     #: The version the caller last saw; a newer one in the database means 409.
-    version = ma.fields.Integer(required=True, strict=True)
+    version = ColumnInteger(Request.version, required=True, strict=True)
     comment = ma.fields.String(load_default="", validate=Length(max=COMMENT_MAX_LENGTH))
 
 

@@ -3,6 +3,8 @@
 import marshmallow as ma
 from marshmallow.validate import Length, OneOf, Range
 
+from deftweb.models import JediTask, Task
+from deftweb.schemas.fields import ColumnInteger
 from deftweb.services.jedi_sync import REPORTABLE_STATUSES
 from deftweb.services.task_actions import BULK_LIMIT, TaskAction
 
@@ -54,8 +56,8 @@ class TaskDetailSchema(TaskSchema):
 
 
 class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=Range(min=1))
-    per_page = ma.fields.Integer(load_default=100, validate=Range(min=1, max=1000))
+    page = ColumnInteger(load_default=1, validate=Range(min=1))
+    per_page = ColumnInteger(load_default=100, validate=Range(min=1, max=1000))
 
 
 class TaskPageSchema(ma.Schema):
@@ -68,12 +70,14 @@ class TaskPageSchema(ma.Schema):
 class TaskActionArgsSchema(ma.Schema):
     action = ma.fields.String(required=True, validate=OneOf([a.value for a in TaskAction]))
     #: Only for change_priority.
-    priority = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    priority = ColumnInteger(Task.priority, load_default=None, allow_none=True, strict=True)
 
 
 class BulkTaskActionArgsSchema(TaskActionArgsSchema):
     task_ids = ma.fields.List(
-        ma.fields.Integer(strict=True), required=True, validate=Length(min=1, max=BULK_LIMIT)
+        ColumnInteger(Task.id, strict=True),
+        required=True,
+        validate=Length(min=1, max=BULK_LIMIT),
     )
 
 
@@ -95,13 +99,13 @@ class BulkActionResultSchema(ma.Schema):
 class TaskReportSchema(ma.Schema):
     """What JEDI reports about one task."""
 
-    task_id = ma.fields.Integer(required=True, strict=True)
+    task_id = ColumnInteger(JediTask.task_id, required=True, strict=True)
     status = ma.fields.String(required=True, validate=OneOf(REPORTABLE_STATUSES))
-    total_events = ma.fields.Integer(validate=Range(min=0))
-    processed_events = ma.fields.Integer(validate=Range(min=0))
-    total_jobs = ma.fields.Integer(validate=Range(min=0))
-    done_jobs = ma.fields.Integer(validate=Range(min=0))
-    failed_jobs = ma.fields.Integer(validate=Range(min=0))
+    total_events = ColumnInteger(JediTask.total_events, validate=Range(min=0))
+    processed_events = ColumnInteger(JediTask.processed_events, validate=Range(min=0))
+    total_jobs = ColumnInteger(JediTask.total_jobs, validate=Range(min=0))
+    done_jobs = ColumnInteger(JediTask.done_jobs, validate=Range(min=0))
+    failed_jobs = ColumnInteger(JediTask.failed_jobs, validate=Range(min=0))
 
 
 class StatusReportArgsSchema(ma.Schema):

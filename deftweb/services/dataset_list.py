@@ -30,9 +30,7 @@ FILTERS = (
         many=True,
         choices=tuple(DATASET_STATUSES),
     ),
-    Filter(
-        "task", "Task id", read.id_range, lambda v: read.in_range(Dataset.task_id, v), "task id"
-    ),
+    read.id_filter("task", "Task id", Dataset.task_id, "task id"),
     Filter(
         "container",
         "Container",

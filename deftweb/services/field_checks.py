@@ -57,17 +57,18 @@ def whole_number(raw, pointer: str, bounds: tuple[int, int], problems: Problems)
         problems.add(pointer, "Give a whole number.")
         return None
     text = re.sub(r"[,_\s]", "", raw) if isinstance(raw, str) else str(raw)
-    if not re.fullmatch(r"-?\d{1,20}", text):
+    if not re.fullmatch(r"-?\d+", text):
         problems.add(pointer, f"{raw!r} is not a whole number.")
         return None
-    number, (low, high) = int(text), bounds
-    if not low <= number <= high:
-        problems.add(pointer, _range_message(low, high))
+    low, high = bounds
+    # More than 20 digits is beyond any bound (and than Python converts from text at once).
+    if len(text.lstrip("-0")) > 20 or not low <= int(text) <= high:
+        problems.add(pointer, range_message(low, high))
         return None
-    return number
+    return int(text)
 
 
-def _range_message(low: int, high: int) -> str:
+def range_message(low: int, high: int) -> str:
     if low == 1:
         return f"Give a number above zero (at most {high:,})."
     return f"Give a number from {low:,} to {high:,}."

@@ -11,7 +11,9 @@ from urllib.parse import parse_qsl
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from deftweb.models import User, db
+from deftweb.errors import NotFound
+from deftweb.models import Request, User, db
+from deftweb.models.base import stored_integer
 from deftweb.services import review_moves, task_actions
 from deftweb.services.listing import BadFilter, Table, keyset_order
 from deftweb.services.transitions import BULK_ACTIONS
@@ -20,6 +22,10 @@ from deftweb.services.transitions import BULK_ACTIONS
 BULK_LIMIT = task_actions.BULK_LIMIT
 TASK_ACTIONS = {action.value: rule.label for action, rule in task_actions.RULES.items()}
 REQUEST_ACTIONS = dict(zip(BULK_ACTIONS, ("Approve (next step)", "Hold", "Reject"), strict=True))
+
+
+class NoSuchRow(NotFound):
+    """A ticked id that no row can have."""
 
 
 class TooManyRows(ValueError):
@@ -42,7 +48,7 @@ def selected_rows(table: Table, form, limit: int = BULK_LIMIT) -> dict[int, int 
     they saw, so there is no older version to hold a row to.
     """
     if form.get("all_matching") != "1":
-        rows = ticked_rows(form.getlist("id"))
+        rows = ticked_rows(form.getlist("id"), table.model.id, table.noun)
     else:
         listing = table.read(MultiDict(parse_qsl(form.get("view", ""))))
         if not listing.is_valid:
@@ -56,13 +62,19 @@ def selected_rows(table: Table, form, limit: int = BULK_LIMIT) -> dict[int, int 
     return rows
 
 
-def ticked_rows(values: list[str]) -> dict[int, int | None]:
-    """Posted "id" or "id:version" values as id -> version, each id once; others are skipped."""
+def ticked_rows(values: list[str], column, noun: str) -> dict[int, int | None]:
+    """Posted "id" or "id:version" values as id -> version, each id once; text that is no number
+    is skipped, an id `column` cannot hold raises NoSuchRow (the database would refuse it, not
+    answer "no such row"), a version no row can have is a lost one (None)."""
     rows: dict[int, int | None] = {}
     for value in values:
         row_id, colon, version = value.partition(":")
-        if row_id.isdigit() and (version.isdigit() or not colon):
-            rows.setdefault(int(row_id), int(version) if colon else None)
+        if not row_id.isdigit() or (colon and not version.isdigit()):
+            continue
+        number = stored_integer(row_id, column)
+        if number is None:
+            raise NoSuchRow(f"There is no {noun} {row_id}.")
+        rows.setdefault(number, stored_integer(version, Request.version) if colon else None)
     return rows
 
 

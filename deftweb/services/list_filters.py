@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 
+from deftweb.models.base import integer_range
 from deftweb.services.listing import BadFilter, Filter, Sort
 
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:(-|\.\.)\s*(\d*))?\s*$")
@@ -13,19 +14,37 @@ MAX_TERM = 200
 MAX_CHOICE = 64
 
 
-def id_range(raw: str) -> tuple[int | None, int | None]:
-    """`123`, `100-200`, `100-` or `-200` (an open end is unbounded)."""
-    match = _RANGE.match(raw)
-    if not match or not (match.group(1) or match.group(3)):
-        raise BadFilter("Write an id (123) or a range (100-200, 100-, -200).")
-    low, dash, high = match.groups()
-    low_id = int(low) if low else None
-    high_id = int(high) if high else None
-    if not dash:
-        return low_id, low_id
-    if low_id is not None and high_id is not None and low_id > high_id:
-        raise BadFilter(f"The range starts after it ends: write {high_id}-{low_id}.")
-    return low_id, high_id
+def id_filter(key: str, label: str, column, hint: str) -> Filter:
+    """A filter by an id or a range of ids of `column`, which says how big an id may be."""
+    return Filter(key, label, id_range(column), lambda bounds: in_range(column, bounds), hint)
+
+
+def id_range(column):
+    """A reader of `123`, `100-200`, `100-` or `-200` (an open end is unbounded) as ids that
+    `column` can hold: a bigger one is a message, not a number the database refuses."""
+    highest = integer_range(column)[1]
+
+    def parse(raw: str) -> tuple[int | None, int | None]:
+        match = _RANGE.match(raw)
+        if not match or not (match.group(1) or match.group(3)):
+            raise BadFilter("Write an id (123) or a range (100-200, 100-, -200).")
+        low, dash, high = match.groups()
+        low_id, high_id = _id_at_most(low, highest), _id_at_most(high, highest)
+        if not dash:
+            return low_id, low_id
+        if low_id is not None and high_id is not None and low_id > high_id:
+            raise BadFilter(f"The range starts after it ends: write {high_id}-{low_id}.")
+        return low_id, high_id
+
+    return parse
+
+
+def _id_at_most(digits: str, highest: int) -> int | None:
+    if not digits:
+        return None
+    if len(digits.lstrip("0")) > len(str(highest)) or int(digits) > highest:
+        raise BadFilter(f"Ids here go up to {highest}: write a smaller one.")
+    return int(digits)
 
 
 def in_range(column, bounds: tuple[int | None, int | None]) -> sa.ColumnElement[bool]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from deftweb.models import db
+from deftweb.models.base import holds
 
 PAGE_SIZE = 50
 PAGE_SIZES = (20, 50, 100, 500)
@@ -87,7 +88,7 @@ class Table:
         return f"{row.id}:{getattr(row, self.version.key)}"
 
     def read(self, args) -> "Listing":
-        return read_listing(args, self.filters, self.sorts, self.columns)
+        return read_listing(args, self.filters, self.sorts, self.columns, self.model.id)
 
     def query(self, listing: "Listing") -> sa.Select:
         """Every row the listing's filters match, unordered."""
@@ -150,6 +151,7 @@ def read_listing(
     filters: Sequence[Filter],
     sorts: dict[str, Sort],
     columns: Sequence[Column],
+    id_column,
     default_sort: str = "-id",
 ) -> Listing:
     """Clean the query string: every bad value gets a message under its filter's key."""
@@ -166,7 +168,7 @@ def read_listing(
             continue
         listing.clauses.append(spec.clause(value))
     _read_sort(listing, args.get("sort") or default_sort, sorts)
-    _read_cursor(listing, args, sorts)
+    _read_cursor(listing, args, sorts[listing.sort].column, id_column)
     listing.size = _int_in(args.get("size"), PAGE_SIZES, PAGE_SIZE)
     listing.page_number = max(1, _int_or(args.get("page"), 1))
     listing.columns = chosen_columns(args.getlist("cols"), columns)
@@ -181,11 +183,11 @@ def _read_sort(listing: Listing, raw: str, sorts: dict[str, Sort]) -> None:
     listing.sort, listing.descending = key, raw.startswith("-")
 
 
-def _read_cursor(listing: Listing, args, sorts: dict[str, Sort]) -> None:
+def _read_cursor(listing: Listing, args, sort_column, id_column) -> None:
     for name in ("after", "before"):
         if args.get(name):
             try:
-                setattr(listing, name, decode_cursor(args[name], listing.sort))
+                setattr(listing, name, decode_cursor(args[name], sort_column, id_column))
             except BadFilter as error:
                 listing.errors[name] = str(error)
 
@@ -219,17 +221,28 @@ def encode_cursor(sort_value, row_id: int) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str) -> tuple:
+def decode_cursor(cursor: str, sort_column, id_column) -> tuple:
+    """The sort value and id a page link names, each one its column can hold (or BadFilter)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         sort_value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if sort.endswith("_at"):
-            sort_value = datetime.fromisoformat(sort_value)
-        if not isinstance(row_id, int):
-            raise TypeError(row_id)
+        return _value_of(sort_value, sort_column), _value_of(row_id, id_column)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
         raise BadFilter("This page link is damaged: go back to the first page.") from error
-    return sort_value, row_id
+
+
+def _value_of(value, column):
+    """A cursor's JSON value as one `column` holds: ValueError or TypeError if it is none."""
+    kind = column.type.python_type
+    if kind is datetime:
+        value = datetime.fromisoformat(value)
+        if value.tzinfo is None:  # encode_cursor writes UTC times with their offset
+            raise ValueError(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(value)
+    if kind is int and not holds(column, value):
+        raise ValueError(value)
+    return value
 
 
 # Queries

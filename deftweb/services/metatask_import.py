@@ -27,6 +27,8 @@ from deftweb.models import (
     db,
 )
 from deftweb.services import nomenclature
+from deftweb.services.field_checks import Problems, whole_number
+from deftweb.services.slice_validation import MAX_EVENTS
 from deftweb.services.task_parameters import StepError, prod_step_of
 
 #: Most steps one imported meta-task may hold.
@@ -136,7 +138,7 @@ def _slice(graph: nx.DiGraph, part: set, ordinal: int) -> Slice:
         dsid=str(root.get("dsid") or number),
         brief=str(root.get("brief") or brief),
         input_dataset=str(root.get("input_dataset") or ""),
-        events=int(root.get("events") or 0) or None,
+        events=_events(root.get("events"), nodes[0]),
     )
     steps = {}
     for index, node in enumerate(nodes):
@@ -148,6 +150,17 @@ def _slice(graph: nx.DiGraph, part: set, ordinal: int) -> Slice:
         steps[node] = _step(graph, node, index, steps[parents[0]] if parents else None)
     piece.steps = list(steps.values())
     return piece
+
+
+def _events(raw, node) -> int | None:
+    """The slice's events, held to what the filing form allows; none (or 0) leaves them open."""
+    if raw in (None, "", 0, "0"):
+        return None
+    problems = Problems()
+    events = whole_number(raw, "/events", (1, MAX_EVENTS), problems)
+    if events is None:
+        raise MetataskImportError(f"Node {node}: events: {problems['/events']}")
+    return events
 
 
 def _step(graph: nx.DiGraph, node, ordinal: int, parent: Step | None) -> Step:

@@ -11,6 +11,8 @@ from functools import partial
 from deftweb.errors import InvalidInput
 
 DATASET_NAME_MAX = 255  # DEFT's limit for an output dataset name, suffixes included
+#: Task IDs in names stay below this (twelve digits), parsed or composed.
+TID_LIMIT = 10**12
 RUCIO_NAME_MAX = 251  # Rucio's ATLAS name pattern: one leading character and up to 250 more
 
 ENERGY_LABELS = {
@@ -136,7 +138,7 @@ def parse(name: object) -> DatasetName:
     body = body.removesuffix("/")
     _check_length(body)
     suffix = _SUFFIX.search(body)
-    tid = None if suffix.group(1) is None else int(suffix.group(1))
+    tid = None if suffix.group(1) is None else _suffix_tid(suffix.group(1))
     sub = suffix.group(2) or ""
     if slash and suffix.group():
         raise NomenclatureError("a _tid or _sub dataset cannot end with the container mark '/'")
@@ -442,9 +444,16 @@ def _version_text(tags: object) -> str:
 
 
 def _tid_suffix(tid: object) -> str:
-    if type(tid) is not int or not 0 < tid < 10**12:
-        raise NomenclatureError("task ID must be a whole number from 1 to 999999999999", "tid")
+    if type(tid) is not int or not 0 < tid < TID_LIMIT:
+        raise NomenclatureError(f"task ID must be a whole number from 1 to {TID_LIMIT - 1}", "tid")
     return f"_tid{tid:08d}_00"
+
+
+def _suffix_tid(digits: str) -> int:
+    """The task ID of a name's `_tid` suffix, held to what a composed name may carry."""
+    tid = int(digits)  # the name's length check keeps it short
+    _tid_suffix(tid)
+    return tid
 
 
 def _pattern(text, pattern, field, label, problem, position) -> str:

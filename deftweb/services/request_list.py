@@ -51,7 +51,7 @@ def _has_step(condition) -> sa.ColumnElement[bool]:
 
 
 FILTERS = (
-    Filter("id", "Request id", read.id_range, lambda v: read.in_range(Request.id, v), "100-200"),
+    read.id_filter("id", "Request id", Request.id, "100-200"),
     Filter("description", "Description contains", read.term, request_description_contains, "ttbar"),
     Filter(
         "type",

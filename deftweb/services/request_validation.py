@@ -21,6 +21,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
+from deftweb.models.base import integer_range
 from deftweb.services import nomenclature
 from deftweb.services.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.services.nomenclature import NomenclatureError
@@ -213,7 +214,8 @@ def _template(doc: dict, group: WorkingGroup | None, problems: Problems):
     raw = doc.get("template_id")
     if raw in (None, ""):
         return None
-    template_id = whole_number(raw, "/template_id", (1, 2**31), problems)
+    highest = integer_range(RequestTemplate.id)[1]
+    template_id = whole_number(raw, "/template_id", (1, highest), problems)
     template = db.session.get(RequestTemplate, template_id) if template_id else None
     if template_id and (template is None or (group and template.working_group_id != group.id)):
         problems.add("/template_id", "This template is not one of the group's templates.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from deftweb.models import RequestType, Slice, db
+from deftweb.models.base import integer_range
 from deftweb.services import nomenclature
 from deftweb.services.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.services.nomenclature import NomenclatureError
@@ -19,7 +20,8 @@ MAX_TASK_CONFIG_KEYS = 50
 MAX_TASK_CONFIG_TEXT = 500
 
 
-MAX_EVENTS = 10**10
+#: As many as the slice's events column holds.
+MAX_EVENTS = integer_range(Slice.events)[1]
 
 
 #: Spreadsheet priority keys go down to "0+", which prodtask stores as -2.
@@ -99,7 +101,7 @@ def validate_slice(doc, at: str, context: SliceContext, problems: Problems) -> d
 def _slice_id(raw, pointer: str, allowed: set[int] | None, problems: Problems) -> int | None:
     if raw in (None, ""):
         return None
-    number = whole_number(raw, pointer, (1, 2**62), problems)
+    number = whole_number(raw, pointer, (1, integer_range(Slice.id)[1]), problems)
     if allowed is not None and number is not None and number not in allowed:
         problems.add(pointer, f"Slice {number} is not a slice of this request.")
         return None

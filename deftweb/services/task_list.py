@@ -29,7 +29,7 @@ def _group_clause(value: str) -> sa.ColumnElement[bool]:
 
 
 FILTERS = (
-    Filter("id", "Task id", read.id_range, lambda v: read.in_range(Task.id, v), "100-200"),
+    read.id_filter("id", "Task id", Task.id, "100-200"),
     Filter("name", "Name contains", read.term, task_name_contains, "ttbar"),
     Filter(
         "status",
@@ -52,10 +52,8 @@ FILTERS = (
         "AOD",
     ),
     Filter("user", "Manager", read.word, lambda v: Task.username == v, "user name"),
-    Filter(
-        "request", "Request id", read.id_range, lambda v: read.in_range(Task.request_id, v), "1-99"
-    ),
-    Filter("chain", "Chain", read.id_range, lambda v: read.in_range(Task.chain_id, v), "task id"),
+    read.id_filter("request", "Request id", Task.request_id, "1-99"),
+    read.id_filter("chain", "Chain", Task.chain_id, "task id"),
     *read.updated_window(Task.updated_at),
 )
 

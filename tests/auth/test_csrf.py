@@ -29,8 +29,8 @@ def test_every_unsafe_browser_route_refuses_a_missing_token(csrf_on, make, login
             continue
         path = rule.rule
         for argument in rule.arguments:
-            path = path.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x")
-            path = path.replace(f"<string:{argument}>", "x")
+            path = path.replace(f"<id:{argument}>", "1").replace(f"<{argument}>", "x")
+            path = path.replace(f"<task_id:{argument}>", "1").replace(f"<string:{argument}>", "x")
         answer = client.open(path, method=method, data={"x": "1"})
         assert answer.status_code == 400, f"{method} {rule.rule} answered {answer.status_code}"
         assert "CSRF token" in answer.text, f"{method} {rule.rule}"

@@ -80,7 +80,7 @@ def test_openapi_document_lists_every_api_route(app, client):
 
 
 def _without_converters(rule: str) -> str:
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"<\1>", rule)
+    return re.sub(r"<(?:[a-z_]+:)?([a-z_]+)>", r"<\1>", rule)
 
 
 def test_healthz_checks_the_database(client):

@@ -60,7 +60,7 @@ def test_a_csv_spreadsheet_with_one_tag_column_per_step(app):
     assert [st["ami_tag"] for st in batch.slices[1]["steps"]] == ["e8514", "s4162"]
     assert batch.slices[0]["steps"][2]["output_formats"] == "AOD"
     assert batch.slices[1]["priority"] == "0+"
-    assert batch.errors == ["Row 4: events: Give a number above zero (at most 10,000,000,000)."]
+    assert batch.errors == ["Row 4: events: Give a number above zero (at most 2,147,483,647)."]
 
 
 def test_an_xlsx_spreadsheet(app):

@@ -1,5 +1,7 @@
 """The task table against a plain reference: every filter and sort, walked page by page."""
 
+import base64
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -132,6 +134,12 @@ def test_backwards_pages_mirror_forwards(tasks):
     assert [t.id for t in back.rows] == [t.id for t in first.rows]
 
 
+def _cursor(sort_value, row_id) -> str:
+    """A page link as a hand-edited URL could carry it."""
+    text = json.dumps([sort_value, row_id]).encode()
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
 @pytest.mark.parametrize(
     ("args", "field", "message"),
     [
@@ -141,6 +149,11 @@ def test_backwards_pages_mirror_forwards(tasks):
         ({"updated_from": "yesterday"}, "updated_from", "2026-11-01"),
         ({"sort": "priority"}, "sort", "Sort by one of"),
         ({"after": "not-a-cursor"}, "after", "damaged"),
+        ({"id": "9223372036854775808"}, "id", "go up to 9223372036854775807"),
+        ({"chain": f"1-{10**20}"}, "chain", "go up to 9223372036854775807"),
+        ({"request": "2147483648"}, "request", "go up to 2147483647"),
+        ({"after": _cursor(1, 2**63)}, "after", "damaged"),
+        ({"sort": "updated_at", "before": _cursor("2026-11-01T00:00", 1)}, "before", "damaged"),
     ],
 )
 def test_bad_values_say_what_to_write(args, field, message):
