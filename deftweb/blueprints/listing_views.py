@@ -90,12 +90,20 @@ def render_listing(table: Table, listing: Listing, page: Page | None, base: str,
 def show_table(table: Table, bulk_actions: dict | None = None):
     """The list page of `table` for the current query string, with a bulk bar if actions."""
     listing = table.read(request.args)
+    refuse_damaged_page_link(listing)
     # Where the table has a count route (`count_table`), the capped count comes in a second
     # request: the rows show without waiting for it.
     lazy_count = f"{table.endpoint}.count" in current_app.view_functions
     page = table.page(listing, count=not lazy_count) if listing.is_valid else None
     base = url_for(f"{table.endpoint}.index")
     return render_listing(table, listing, page, base, bulk_actions=bulk_actions or {})
+
+
+def refuse_damaged_page_link(listing: Listing) -> None:
+    """A page link (cursor) none of our pages wrote is a bad request, not a filter to fix."""
+    for key in PAGING_KEYS:
+        if key in listing.errors:
+            abort(400, listing.errors[key])
 
 
 def count_table(table: Table):

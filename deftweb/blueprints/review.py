@@ -122,7 +122,7 @@ def _form_version() -> int:
     return version
 
 
-@bp.post("/requests/<int:request_id>/transition")
+@bp.post("/requests/<id:request_id>/transition")
 @login_required
 def transition(request_id: int):
     production_request = _load(request_id)
@@ -133,7 +133,7 @@ def transition(request_id: int):
     return _after_change(request_id, f"Request {request_id} is now {production_request.status}.")
 
 
-@bp.post("/requests/<int:request_id>/fields")
+@bp.post("/requests/<id:request_id>/fields")
 @login_required
 def edit(request_id: int):
     production_request = _load(request_id)
@@ -144,7 +144,7 @@ def edit(request_id: int):
     return _after_change(request_id, message)
 
 
-@bp.post("/requests/<int:request_id>/comments")
+@bp.post("/requests/<id:request_id>/comments")
 @login_required
 def comment(request_id: int):
     production_request = _load(request_id)
@@ -154,7 +154,7 @@ def comment(request_id: int):
     return _after_change(request_id, "Comment added; the watchers are told.")
 
 
-@bp.post("/requests/<int:request_id>/watch")
+@bp.post("/requests/<id:request_id>/watch")
 @login_required
 def watch(request_id: int):
     production_request = _load(request_id)

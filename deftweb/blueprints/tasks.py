@@ -1,11 +1,11 @@
 """Task pages."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.task_actions import form_priority
 from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
+from deftweb.blueprints.task_actions import form_priority
 from deftweb.services import list_actions, metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -13,7 +13,7 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 PICTURE_LIMIT = 40
 
 
-@bp.get("/<int:task_id>")
+@bp.get("/<task_id:task_id>")
 @login_required
 def detail(task_id: int):
     task = task_views.get_task_or_404(task_id)

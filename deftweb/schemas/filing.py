@@ -47,7 +47,8 @@ class RequestInputSchema(ma.Schema):
     long_description = ma.fields.String()
     reference_link = ma.fields.String()
     cc = ma.fields.String()
-    priority = ColumnInteger(Request.priority)
+    # The service holds priority to 0-1000 (filing and review alike), well inside the column.
+    priority = ma.fields.Integer()
     slices = ma.fields.List(ma.fields.Nested(SliceInputSchema))
     version = ColumnInteger(
         Request.version,

@@ -235,7 +235,7 @@ def test_a_ticked_id_beyond_its_column_is_refused(
     ticked = make.task(status="running") if noun == "task" else make.request(status="waiting")
     number = HUGE if huge else beyond
     response = client.post(url, data={"action": action, field: [str(ticked.id), str(number)]})
-    assert response.status_code == 400
+    assert response.status_code == 404  # as the review queue: an id no row can have
     assert f"There is no {noun} {number}." in response.get_data(as_text=True)
     assert ticked.status in ("running", "waiting")  # nothing was done
 
