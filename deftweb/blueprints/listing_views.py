@@ -17,7 +17,7 @@ from deftweb.htmx import render_page_or_fragment
 from deftweb.models import db, utcnow
 from deftweb.services import export, list_actions
 from deftweb.services.list_actions import BULK_LIMIT
-from deftweb.services.listing import PAGE_SIZES, BadFilter, Listing, Page, Table
+from deftweb.services.listing import PAGE_SIZES, Listing, Page, Table
 
 #: URL keys that only move through the table; a new filter or sort starts again at page 1.
 PAGING_KEYS = ("after", "before", "page")
@@ -121,10 +121,7 @@ def bulk_action(table: Table, actions: dict, act):
     action = request.form.get("action", "")
     if action not in actions:
         abort(400, f"Choose one of: {', '.join(actions.values())}.")
-    try:
-        rows = list_actions.selected_rows(table, request.form)
-    except (BadFilter, list_actions.TooManyRows) as error:
-        abort(400, str(error))
+    rows = list_actions.selected_rows(table, request.form)
     results = act(action, rows)
     db.session.commit()
     view = request.form.get("view", "")

@@ -11,11 +11,11 @@ from urllib.parse import parse_qsl
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from deftweb.errors import NotFound
+from deftweb.errors import InvalidInput, NotFound
 from deftweb.models import Request, User, db
 from deftweb.models.base import stored_integer
 from deftweb.services import review_moves, task_actions
-from deftweb.services.listing import BadFilter, Table, keyset_order
+from deftweb.services.listing import Table, keyset_order
 from deftweb.services.transitions import BULK_ACTIONS
 
 #: Rows one bulk action may touch, ticked or "every row of this view".
@@ -28,7 +28,7 @@ class NoSuchRow(NotFound):
     """A ticked id that no row can have."""
 
 
-class TooManyRows(ValueError):
+class TooManyRows(InvalidInput):
     """More rows than one bulk action may touch; the message says how to narrow the view."""
 
 
@@ -52,13 +52,14 @@ def selected_rows(table: Table, form, limit: int = BULK_LIMIT) -> dict[int, int 
     else:
         listing = table.read(MultiDict(parse_qsl(form.get("view", ""))))
         if not listing.is_valid:
-            raise BadFilter("Fix the filters first: " + " ".join(listing.errors.values()))
+            problems = " ".join(listing.errors.values())
+            raise InvalidInput(f"Fix the filters first: {problems}", "/view")
         order = keyset_order(table.sorts[listing.sort].column, table.model.id, listing.descending)
         version = table.version if table.version is not None else sa.null()
         query = table.query(listing).with_only_columns(table.model.id, version).order_by(*order)
         rows = dict(db.session.execute(query.limit(limit + 1)).all())
     if len(rows) > limit:
-        raise TooManyRows(f"A bulk action takes at most {limit:,} rows: narrow the filters.")
+        raise TooManyRows(f"A bulk action takes at most {limit:,} rows: narrow the filters.", "/id")
     return rows
 
 

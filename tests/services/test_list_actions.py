@@ -3,9 +3,9 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from deftweb.errors import InvalidInput
 from deftweb.models import GlobalRole, JediCommand, db
 from deftweb.services import list_actions, workflow
-from deftweb.services.listing import BadFilter
 from deftweb.services.request_list import TABLE as REQUESTS
 from deftweb.services.task_list import TABLE as TASKS
 
@@ -49,7 +49,7 @@ def test_too_many_rows_are_refused(make):
 
 
 def test_a_bad_view_is_refused():
-    with pytest.raises(BadFilter, match="Fix the filters"):
+    with pytest.raises(InvalidInput, match="Fix the filters"):
         list_actions.selected_rows(TASKS, MultiDict({"all_matching": "1", "view": "id=x"}))
 
 
