@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 from flask_smorest import abort
 
 from deftweb.api import api_blueprint
-from deftweb.auth import policy
 from deftweb.models import db
 from deftweb.schemas.datasets import (
     BulkRegisterArgsSchema,
@@ -31,12 +30,6 @@ def _documented_refusals(view):
     return view
 
 
-def _load(dataset_id: int):
-    dataset = dataset_views.get_dataset_or_404(dataset_id)
-    policy.require(policy.can_view_dataset(current_user, dataset))
-    return dataset
-
-
 @blp.get("/datasets/parse")
 @blp.arguments(ParseArgsSchema, location="query")
 @blp.response(200, DatasetNameSchema)
@@ -58,7 +51,7 @@ def parse_name(args):
 @login_required
 def get_dataset(dataset_id: int):
     """One registered dataset or container, with its datasets or containers."""
-    return _load(dataset_id)
+    return dataset_views.get_dataset(dataset_id)
 
 
 @blp.delete("/datasets/<id:dataset_id>")
@@ -68,7 +61,7 @@ def get_dataset(dataset_id: int):
 @login_required
 def delete_dataset(dataset_id: int):
     """Mark a dataset or container deleted (409 if deleted already); its name stays taken."""
-    dataset = dataset_registry.delete_dataset(current_user, _load(dataset_id))
+    dataset = dataset_registry.delete_dataset(current_user, dataset_views.get_dataset(dataset_id))
     db.session.commit()
     return dataset
 

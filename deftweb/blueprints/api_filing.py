@@ -10,7 +10,6 @@ from flask_smorest import abort
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
-from deftweb.blueprints.filing import load_request
 from deftweb.errors import NotAllowed
 from deftweb.models import RequestStatus, RequestTemplate, WorkingGroup, db
 from deftweb.schemas.filing import RequestInputSchema, TemplateArgsSchema, TemplateSchema
@@ -46,7 +45,7 @@ def post_request(args):
     clean = filing.checked(doc)
     production_request = filing.file_request(clean, current_user, submit=submit)
     db.session.commit()
-    return request_views.get_request_or_404(production_request.id)
+    return request_views.get_request(production_request.id, content=True)
 
 
 @blp.patch("/requests/<id:request_id>")
@@ -56,8 +55,7 @@ def post_request(args):
 @login_required
 def patch_request(args, request_id: int):
     """Change only the fields sent: any field of your draft; later, what review allows."""
-    production_request = load_request(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
+    production_request = request_views.get_request(request_id)
     submit = args.pop("submit")
     version = args.pop("version", production_request.version)
     if production_request.status == RequestStatus.DRAFT:
@@ -65,7 +63,7 @@ def patch_request(args, request_id: int):
     else:
         workflow.edit_request(production_request, current_user, args, version)
     db.session.commit()
-    return request_views.get_request_or_404(request_id)
+    return request_views.get_request(request_id, content=True)
 
 
 @blp.get("/templates")

@@ -1,9 +1,8 @@
 """API: requests."""
 
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from deftweb.api import api_blueprint
-from deftweb.auth import policy
 from deftweb.schemas.requests import RequestSchema
 from deftweb.services import request_views
 
@@ -16,6 +15,4 @@ blp = api_blueprint("api_requests", __name__, "Production requests with their sl
 @login_required
 def get_request(request_id: int):
     """One request, with its slices and their step chains."""
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
-    return production_request
+    return request_views.get_request(request_id, content=True)

@@ -17,6 +17,7 @@ from deftweb.schemas.review import (
     WatchSchema,
 )
 from deftweb.services import notifications, review_moves, review_views, workflow
+from deftweb.services.request_views import get_request
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
 REFUSALS = (
@@ -32,12 +33,6 @@ def _documented_refusals(view):
     return view
 
 
-def _load(request_id: int, predicate=policy.can_view_request):
-    production_request = review_views.get_for_change(request_id)
-    policy.require(predicate(current_user, production_request))
-    return production_request
-
-
 @blp.post("/requests/<id:request_id>/transitions")
 @blp.arguments(TransitionArgsSchema)
 @blp.response(200, TransitionResultSchema)
@@ -45,7 +40,7 @@ def _load(request_id: int, predicate=policy.can_view_request):
 @login_required
 def post_transition(args, request_id: int):
     """Move a request to another status (compare-and-set on `version`)."""
-    production_request = _load(request_id)
+    production_request = get_request(request_id)
     entry = review_moves.move_request(
         production_request, args["to"], current_user, args["version"], args["comment"]
     )
@@ -75,7 +70,7 @@ def _commit_keeping_loaded_state() -> None:
 @login_required
 def get_history(request_id: int):
     """Everything that happened to a request, oldest first: creation, moves, edits, comments."""
-    return review_views.history_of(_load(request_id).id)
+    return review_views.history_of(get_request(request_id).id)
 
 
 @blp.get("/requests/<id:request_id>/comments")
@@ -83,7 +78,7 @@ def get_history(request_id: int):
 @login_required
 def get_comments(request_id: int):
     """The comment thread (and the comments given with moves), oldest first."""
-    return review_views.discussion_of(_load(request_id).id)
+    return review_views.discussion_of(get_request(request_id).id)
 
 
 @blp.post("/requests/<id:request_id>/comments")
@@ -93,7 +88,7 @@ def get_comments(request_id: int):
 @login_required
 def post_comment(args, request_id: int):
     """Comment on a request; its watchers are told."""
-    production_request = _load(request_id, policy.can_comment_on_request)
+    production_request = get_request(request_id, policy.can_comment_on_request)
     entry = workflow.add_comment(production_request, current_user, args["text"])
     db.session.commit()
     return entry
@@ -104,7 +99,7 @@ def post_comment(args, request_id: int):
 @login_required
 def get_watch(request_id: int):
     """Whether I watch the request, and who is told about it."""
-    return _watch_state(_load(request_id))
+    return _watch_state(get_request(request_id))
 
 
 @blp.put("/requests/<id:request_id>/watch")
@@ -124,7 +119,7 @@ def delete_watch(request_id: int):
 
 
 def _set_watch(request_id: int, change) -> dict:
-    production_request = _load(request_id, policy.can_watch_request)
+    production_request = get_request(request_id, policy.can_watch_request)
     change(production_request, current_user)
     db.session.commit()
     return _watch_state(production_request)

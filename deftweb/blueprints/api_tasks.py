@@ -33,8 +33,7 @@ blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
 @login_required
 def get_task(task_id: int):
     """One task, with its JEDI parameters, its datasets and the actions open to the caller."""
-    task = task_views.get_task_or_404(task_id)
-    policy.require(policy.can_view_task(current_user, task))
+    task = task_views.get_task(task_id)
     handoff = task_views.handoff_of(task_id)
     return {
         **{name: getattr(task, name) for name in TaskSchema().fields},
@@ -53,8 +52,7 @@ def get_task(task_id: int):
 @login_required
 def get_request_tasks(args, request_id: int):
     """The tasks of a request, by task id, a page at a time."""
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
+    request_views.get_request(request_id)
     query = sa.select(Task).where(Task.request_id == request_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     page, per_page = args["page"], args["per_page"]
@@ -122,8 +120,7 @@ def post_task_status(args):
 @login_required
 def post_define_tasks(request_id: int):
     """Run task definition again (after fixing what failed); `error` says why it failed."""
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_define_tasks(current_user, production_request))
+    production_request = request_views.get_request(request_id, policy.can_define_tasks)
     ids = define_tasks(production_request, current_user)
     db.session.commit()
     return {"task_ids": ids, "error": production_request.error}

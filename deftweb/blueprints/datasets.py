@@ -31,7 +31,7 @@ def export(file_format: str):
 @bp.get("/<id:dataset_id>")
 @login_required
 def detail(dataset_id: int):
-    dataset = _load(dataset_id)
+    dataset = dataset_views.get_dataset(dataset_id)
     return _detail_page(dataset)
 
 
@@ -50,7 +50,7 @@ def by_name():
 @login_required
 def fill(dataset_id: int):
     """Put registered datasets (pasted, one per line) into this container."""
-    container = _load(dataset_id)
+    container = dataset_views.get_dataset(dataset_id)
     names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
     show_refusals_in(
         lambda refusal: (
@@ -68,7 +68,7 @@ def fill(dataset_id: int):
 @login_required
 def delete(dataset_id: int):
     """Mark a dataset or container deleted; its name can never be registered again."""
-    dataset = _load(dataset_id)
+    dataset = dataset_views.get_dataset(dataset_id)
     show_refusals_in(
         lambda refusal: (_detail_page(dataset, delete_error=refusal.message), refusal.status)
     )
@@ -113,12 +113,6 @@ def register():
     db.session.commit()
     flash(f"{len(results)} name(s) registered.", "success")
     return render_template("datasets/register.html", names="", results=results)
-
-
-def _load(dataset_id: int):
-    dataset = dataset_views.get_dataset_or_404(dataset_id)
-    policy.require(policy.can_view_dataset(current_user, dataset))
-    return dataset
 
 
 def _detail_page(dataset, fill_names: str = "", **errors):

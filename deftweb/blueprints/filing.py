@@ -38,7 +38,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.models.base import stored_integer
-from deftweb.services import filing
+from deftweb.services import filing, request_views
 from deftweb.services.request_documents import document_of, starting_document
 from deftweb.services.request_validation import (
     Problems,
@@ -165,7 +165,7 @@ def check_cell():
 @login_required
 def clone(request_id: int):
     """A new draft copied from any request I may file for its group."""
-    source = load_request(request_id)
+    source = request_views.get_request(request_id)
     policy.require(
         policy.can_clone_request(current_user, source),
         f"Only members of {source.working_group.code} file requests for it.",
@@ -192,18 +192,12 @@ def clone_slice(request_id: int, slice_id: int):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def load_request(request_id: int) -> Request:
-    """The request alone: its thousands of slices are read in bulk by the services."""
-    return db.get_or_404(Request, request_id, description=f"There is no request {request_id}.")
-
-
 def _editable(request_id: int):
-    production_request = load_request(request_id)
-    policy.require(
-        policy.can_edit_request(current_user, production_request),
-        "Only the requester edits a request, and only while it is a draft.",
+    return request_views.get_request(
+        request_id,
+        policy.can_edit_request,
+        refused="Only the requester edits a request, and only while it is a draft.",
     )
-    return production_request
 
 
 def _problems(refusal: Refusal) -> Problems:

@@ -17,13 +17,12 @@ bp = Blueprint("metatasks", __name__, url_prefix="/metatasks")
 
 def load_task_graph(task_id: int):
     """The task's connected set, after the view check; 404 for a task that does not exist."""
-    policy.require(policy.can_view_task(current_user, task_views.get_task_or_404(task_id)))
+    task_views.get_task(task_id)
     return metatasks.task_graph(task_id)
 
 
 def load_request_graph(request_id: int):
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
+    production_request = request_views.get_request(request_id, content=True)
     return production_request, metatasks.request_graph(production_request)
 
 

@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.filing import load_request
 from deftweb.blueprints.filing_forms import config_text, parse_task_config
 from deftweb.errors import show_refusals_in
 from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
 from deftweb.services import request_templates
 from deftweb.services.request_documents import DEFAULT_FIELDS
 from deftweb.services.request_validation import STEP_FIELDS, STEP_NAMES, Problems
+from deftweb.services.request_views import get_request
 
 bp = Blueprint("request_templates", __name__, url_prefix="/templates")
 #: Empty step rows the form offers below a template's chain.
@@ -91,7 +91,7 @@ def retire(template_id: int):
 @login_required
 def from_request(request_id: int):
     """ "Save this request as a template", named in the form."""
-    production_request = load_request(request_id)
+    production_request = get_request(request_id)
     policy.require(policy.can_manage_templates(current_user, production_request.working_group))
     name = (request.form.get("name") or "").strip() or f"From request {request_id}"
     show_refusals_in(lambda refusal: _back_to_request(request_id, refusal.message))

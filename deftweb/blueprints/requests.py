@@ -14,9 +14,7 @@ bp = Blueprint("requests", __name__, url_prefix="/requests")
 @bp.get("/<id:request_id>")
 @login_required
 def detail(request_id: int):
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
-    return review.render_request_page(production_request)
+    return review.render_request_page(request_views.get_request(request_id, content=True))
 
 
 @bp.get("/")

@@ -86,18 +86,12 @@ def render_request_page(production_request, status: int = 200, **overrides):
     )
 
 
-def _load(request_id: int):
-    production_request = review_views.get_for_change(request_id)
-    policy.require(policy.can_view_request(current_user, production_request))
-    return production_request
-
-
 def _after_change(request_id: int, message: str):
     """Commit, then answer with the fresh page (htmx) or redirect to it (plain form)."""
     db.session.commit()
     flash(message, "success")
     if wants_fragment():
-        return render_request_page(request_views.get_request_or_404(request_id))
+        return render_request_page(request_views.get_request(request_id, content=True))
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -125,7 +119,7 @@ def _form_version() -> int:
 @bp.post("/requests/<id:request_id>/transition")
 @login_required
 def transition(request_id: int):
-    production_request = _load(request_id)
+    production_request = request_views.get_request(request_id)
     _show_refusals_in_page(production_request)
     target = request.form.get("to", "")
     comment = request.form.get("comment", "")
@@ -136,7 +130,7 @@ def transition(request_id: int):
 @bp.post("/requests/<id:request_id>/fields")
 @login_required
 def edit(request_id: int):
-    production_request = _load(request_id)
+    production_request = request_views.get_request(request_id)
     _show_refusals_in_page(production_request)
     changes = {f: request.form[f] for f in EDIT_FORM_FIELDS if f in request.form}
     entry = workflow.edit_request(production_request, current_user, changes, _form_version())
@@ -147,7 +141,7 @@ def edit(request_id: int):
 @bp.post("/requests/<id:request_id>/comments")
 @login_required
 def comment(request_id: int):
-    production_request = _load(request_id)
+    production_request = request_views.get_request(request_id)
     policy.require(policy.can_comment_on_request(current_user, production_request))
     _show_refusals_in_page(production_request)
     workflow.add_comment(production_request, current_user, request.form.get("comment", ""))
@@ -157,7 +151,7 @@ def comment(request_id: int):
 @bp.post("/requests/<id:request_id>/watch")
 @login_required
 def watch(request_id: int):
-    production_request = _load(request_id)
+    production_request = request_views.get_request(request_id)
     policy.require(policy.can_watch_request(current_user, production_request))
     if request.form.get("watch") == "off":
         notifications.unwatch(production_request, current_user)

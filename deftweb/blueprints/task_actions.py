@@ -32,8 +32,7 @@ def form_action() -> str:
 @bp.post("/tasks/<task_id:task_id>/actions")
 @login_required
 def act(task_id: int):
-    task = task_views.get_task_or_404(task_id)
-    policy.require(policy.can_act_on_task(current_user, task))
+    task_views.get_task(task_id, policy.can_act_on_task)
     show_refusals_in(lambda refusal: _flash_back(refusal, url_for("tasks.detail", task_id=task_id)))
     (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
     db.session.commit()
@@ -62,8 +61,7 @@ def bulk():
 @login_required
 def define(request_id: int):
     """Run task definition again, after what failed has been fixed."""
-    production_request = request_views.get_request_or_404(request_id)
-    policy.require(policy.can_define_tasks(current_user, production_request))
+    production_request = request_views.get_request(request_id, policy.can_define_tasks)
     ids = define_tasks(production_request, current_user)
     db.session.commit()
     if ids:

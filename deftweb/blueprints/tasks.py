@@ -16,8 +16,7 @@ PICTURE_LIMIT = 40
 @bp.get("/<task_id:task_id>")
 @login_required
 def detail(task_id: int):
-    task = task_views.get_task_or_404(task_id)
-    policy.require(policy.can_view_task(current_user, task))
+    task = task_views.get_task(task_id)
     return render_template(
         "tasks/detail.html",
         task=task,

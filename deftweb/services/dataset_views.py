@@ -1,7 +1,9 @@
 """Loading a registered dataset with what its page shows: its task, containers and contents."""
 
 import sqlalchemy as sa
+from flask_login import current_user
 
+from deftweb.auth import policy
 from deftweb.models import Dataset, User, db
 from deftweb.models.datasets import container_contents
 from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
@@ -10,8 +12,11 @@ from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
 CONTENTS_SHOWN = 500
 
 
-def get_dataset_or_404(dataset_id: int) -> Dataset:
-    return db.get_or_404(Dataset, dataset_id, description=f"There is no dataset {dataset_id}.")
+def get_dataset(dataset_id: int, check=policy.can_view_dataset) -> Dataset:
+    """The dataset (404 if there is none), if `check(current_user, dataset)` allows it (403)."""
+    dataset = db.get_or_404(Dataset, dataset_id, description=f"There is no dataset {dataset_id}.")
+    policy.require(check(current_user, dataset))
+    return dataset
 
 
 def registered_by(dataset: Dataset) -> str | None:

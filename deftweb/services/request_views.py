@@ -1,30 +1,49 @@
-"""Loading a request with everything its page and its API answer show."""
+"""Loading a request for a route, with the access check: the one request loader."""
 
 import sqlalchemy as sa
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from deftweb.auth import policy
 from deftweb.models import Request, RequestHistory, Slice, Task, db
 
 #: The request page lists at most this many tasks; the task table (its own page) has them all.
 TASKS_SHOWN = 500
 
 
-def get_request_or_404(request_id: int) -> Request:
-    return db.first_or_404(
+#: What every use of a request reads with it: its group, catalog rows and people (one row each).
+NAMES = (
+    joinedload(Request.working_group),
+    joinedload(Request.project),
+    joinedload(Request.campaign),
+    joinedload(Request.subcampaign),
+    joinedload(Request.requester),
+    joinedload(Request.manager),
+)
+#: What its page and the API's answer show too; services read a draft's slices in bulk instead.
+CONTENT = (
+    selectinload(Request.slices).selectinload(Slice.steps),
+    selectinload(Request.history).joinedload(RequestHistory.actor),
+)
+
+
+def get_request(
+    request_id: int,
+    check=policy.can_view_request,
+    *,
+    content: bool = False,
+    refused: str = "You may not do this.",
+) -> Request:
+    """The request (404 if there is none), if `check(current_user, request)` allows it (403 with
+    `refused` otherwise); `content` loads its slices, steps and history as well."""
+    production_request = db.first_or_404(
         sa.select(Request)
         .where(Request.id == request_id)
-        .options(
-            joinedload(Request.working_group),
-            joinedload(Request.project),
-            joinedload(Request.campaign),
-            joinedload(Request.subcampaign),
-            joinedload(Request.requester),
-            joinedload(Request.manager),
-            selectinload(Request.slices).selectinload(Slice.steps),
-            selectinload(Request.history).joinedload(RequestHistory.actor),
-        ),
+        .options(*NAMES, *(CONTENT if content else ())),
         description=f"There is no request {request_id}.",
     )
+    policy.require(check(current_user, production_request), refused)
+    return production_request
 
 
 def tasks_of_request(request_id: int, limit: int = TASKS_SHOWN) -> list[Task]:

@@ -59,16 +59,6 @@ def _last_main_status(request: Request) -> str:
     return S.DRAFT
 
 
-def get_for_change(request_id: int) -> Request:
-    """A request with what a change needs (group, requester), without its slices and history."""
-    return db.first_or_404(
-        sa.select(Request)
-        .where(Request.id == request_id)
-        .options(joinedload(Request.working_group), joinedload(Request.requester)),
-        description=f"There is no request {request_id}.",
-    )
-
-
 def queue_rows(request_ids: list[int]) -> list[Request]:
     """The requests of these ids that exist, as queue rows (group, requester), in that order."""
     found = db.session.scalars(
