@@ -14,7 +14,6 @@ from flask import Flask, g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{8,128}$")
-LOG_FORMATS = ("text", "json")
 
 
 def init_request_log(app: Flask) -> None:

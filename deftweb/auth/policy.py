@@ -48,10 +48,6 @@ def is_production_manager(user) -> bool:
     return has_global_role(user, GlobalRole.PRODUCTION_MANAGER)
 
 
-def is_mc_coordinator(user) -> bool:
-    return has_global_role(user, GlobalRole.MC_COORDINATOR)
-
-
 def group_code(group: WorkingGroup | str | None) -> str | None:
     """The code of a working group given as a model or as its code."""
     if isinstance(group, WorkingGroup):
@@ -121,11 +117,6 @@ def can_manage_templates(user, group: WorkingGroup | str | None) -> bool:
 def can_admin(user) -> bool:
     """Admin pages: users, identities, memberships, roles."""
     return is_admin(user)
-
-
-def can_manage_own_account(user) -> bool:
-    """The profile page: one's identities, API tokens and notification settings."""
-    return is_signed_in(user)
 
 
 def can_revoke_token(user, token) -> bool:
@@ -207,11 +198,6 @@ def passes_gate(user, request, gate: Gate) -> bool:
     """One of the gate's grants is the user's on this request (none for an unknown gate)."""
     grants = GATE_GRANTS.get(gate, ())
     return is_signed_in(user) and any(holds_grant_on(user, g, request) for g in grants)
-
-
-def is_group_approver(user, request) -> bool:
-    """For MC requests an MC coordinator, otherwise a convener of the group (or an admin)."""
-    return passes_gate(user, request, Gate.GROUP_APPROVER)
 
 
 def is_reviewer_of(user, request) -> bool:

@@ -22,7 +22,6 @@ DEFAULT_ATTRIBUTE_MAP = {
     "person_id": ["PersonID"],
     "roles": ["CernRoles", "Group"],
 }
-FIELDS = tuple(DEFAULT_ATTRIBUTE_MAP)
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 
 

@@ -12,7 +12,6 @@ from deftweb.models import db
 from deftweb.services.listing import Column, Listing, Sort, beyond, keyset_order
 
 BATCH = 1000
-FORMATS = ("csv", "json")
 
 
 def export_rows(

@@ -193,15 +193,6 @@ def energy_gev(project: str) -> int | None:
     return _ENERGY_GEV.get(check_project(project).split("_", 1)[1])
 
 
-def project_energy_label(gev: int) -> str:
-    """Energy part of a project name: 13600 -> '13p6TeV'."""
-    label = ENERGY_LABELS.get(gev) if type(gev) is int else None
-    if label is None:
-        known = ", ".join(map(str, ENERGY_LABELS))
-        raise NomenclatureError(f"no project label for this energy; known GeV: {known}", "energy")
-    return label
-
-
 def check_project_energy(project: str, gev: int) -> str:
     """Refuse a project whose energy part disagrees with a request's energy in GeV."""
     named = energy_gev(project)

@@ -36,8 +36,3 @@ RUCIO_GROUP_WORKING_GROUPS = {
 def working_group_of(rucio_group: str) -> str | None:
     """The working-group code behind a Rucio group account, or None for an unknown account."""
     return RUCIO_GROUP_WORKING_GROUPS.get(rucio_group)
-
-
-def rucio_groups_of(code: str) -> list[str]:
-    """The Rucio group accounts whose names a working group writes under."""
-    return sorted(g for g, wg in RUCIO_GROUP_WORKING_GROUPS.items() if wg == code)

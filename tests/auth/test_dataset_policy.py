@@ -5,7 +5,7 @@ from flask_login import AnonymousUserMixin
 from deftweb.auth import policy
 from deftweb.models import GlobalRole
 from deftweb.services.nomenclature import parse
-from deftweb.services.rucio_groups import RUCIO_GROUP_WORKING_GROUPS, rucio_groups_of
+from deftweb.services.rucio_groups import RUCIO_GROUP_WORKING_GROUPS, working_group_of
 
 PEOPLE = {
     "nobody": {},
@@ -96,5 +96,5 @@ def test_every_rucio_group_maps_to_a_known_working_group(make):
     from deftweb.services.catalog_data import WORKING_GROUPS
 
     assert set(RUCIO_GROUP_WORKING_GROUPS.values()) <= set(WORKING_GROUPS)
-    assert rucio_groups_of("HIGG") == ["phys-higgs"]
-    assert rucio_groups_of("PHYS") == []
+    assert working_group_of("phys-higgs") == "HIGG"
+    assert working_group_of("phys-nothing") is None

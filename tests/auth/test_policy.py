@@ -45,10 +45,8 @@ TRUTH = {
     "file_for_inactive_group": set(),
     "manage_higg_templates": {"higg-convener"},
     "admin": {"admin"},
-    "own_account": EVERY_ACTIVE_USER,
     "convener_of_higg": {"higg-convener"},
     "production_manager": {"prod-manager"},
-    "mc_coordinator": {"mc-coordinator"},
     "revoke_requesters_token": {"requester", "admin"},
     "link_certificate_in_sso_session": EVERY_ACTIVE_USER,
     "link_certificate_in_certificate_session": set(),
@@ -72,10 +70,8 @@ def _checks(make):
         "file_for_inactive_group": lambda u: policy.can_file_request_for(u, inactive),
         "manage_higg_templates": lambda u: policy.can_manage_templates(u, "HIGG"),
         "admin": policy.can_admin,
-        "own_account": policy.can_manage_own_account,
         "convener_of_higg": lambda u: policy.is_convener_of(u, make.group("HIGG")),
         "production_manager": policy.is_production_manager,
-        "mc_coordinator": policy.is_mc_coordinator,
         "revoke_requesters_token": lambda u: policy.can_revoke_token(u, token),
         "link_certificate_in_sso_session": lambda u: policy.can_link_presented_certificate(
             u, "saml"

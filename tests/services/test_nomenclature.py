@@ -25,7 +25,6 @@ from deftweb.services.nomenclature import (
     output_dataset_name,
     parse,
     parse_ami_tags,
-    project_energy_label,
     task_name,
 )
 
@@ -400,10 +399,9 @@ ENERGIES = [
 
 
 @pytest.mark.parametrize(("gev", "label"), ENERGIES)
-def test_energy_label_and_gev_round_trip(gev, label):
-    assert project_energy_label(gev) == label
+def test_a_project_names_its_energy(gev, label):
     assert energy_gev(f"mc23_{label}") == gev
-    assert energy_gev(f"data15_{project_energy_label(gev)}") == gev
+    assert energy_gev(f"data15_{label}") == gev
 
 
 @pytest.mark.parametrize(
@@ -413,13 +411,6 @@ def test_energy_label_and_gev_round_trip(gev, label):
 )
 def test_projects_without_energy(project):
     assert energy_gev(project) is None
-
-
-@pytest.mark.parametrize("gev", [12000, 0, -1, "13600", 13600.0, True, None, [13600]])
-def test_unknown_energy_has_no_label(gev):
-    with pytest.raises(NomenclatureError) as caught:
-        project_energy_label(gev)
-    assert caught.value.field == "energy"
 
 
 def test_project_energy_must_agree_with_the_request():
