@@ -6,6 +6,7 @@ import os
 from flask import Flask, request
 
 from deftweb.api import API_CONFIG
+from deftweb.auth.settings import check_auth_config
 from deftweb.config import load_config
 from deftweb.database import begin_write, configure_engine
 from deftweb.errors import register_error_handlers
@@ -25,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(API_CONFIG)
     load_config(app, test_config)
+    check_auth_config(app.config)
     register_id_converters(app)
     _init_extensions(app)
     _register_blueprints(app)

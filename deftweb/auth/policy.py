@@ -23,7 +23,6 @@ from deftweb.models import (
     User,
     WorkingGroup,
 )
-from deftweb.services.rucio_groups import working_group_of
 from deftweb.services.transitions import REVIEW_MOVES, Gate, find_transition, held_from
 
 log = logging.getLogger(__name__)
@@ -324,7 +323,7 @@ def can_register_dataset(user, name) -> bool:
     if name.kind == "user":
         return user.username == name.owner
     if name.kind == "group":
-        return is_member_of(user, working_group_of(name.owner))
+        return is_member_of(user, name.owner_group)
     return name.kind in ("mc", "data", "physcont") and is_production_manager(user)
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 
 from deftweb.errors import InvalidInput
+from deftweb.services.rucio_groups import working_group_of
 
 DATASET_NAME_MAX = 255  # DEFT's limit for an output dataset name, suffixes included
 #: Task IDs in names stay below this (twelve digits), parsed or composed.
@@ -90,6 +91,11 @@ class DatasetName:
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def owner_group(self) -> str | None:
+        """The working-group code behind a `group.<rucio group>.` name's owner, or None."""
+        return working_group_of(self.owner) if self.kind == "group" else None
 
     @property
     def version(self) -> str:

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from deftweb.auth.saml import configured_settings
-from deftweb.config import ConfigError, check_auth_config
+from deftweb.auth.settings import check_auth_config
+from deftweb.config import ConfigError
 from tests.auth.saml_idp import sp_settings
 
 
