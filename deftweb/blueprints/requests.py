@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from deftweb.auth import policy
 from deftweb.blueprints import review
 from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
-from deftweb.services import list_actions, request_list, request_views
+from deftweb.services import request_list, request_views, review_moves
+from deftweb.services.transitions import BULK_ACTION_LABELS
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -22,7 +23,7 @@ def detail(request_id: int):
 def index():
     """The request table: filters, sort, chosen columns and the page, all in the URL."""
     allowed = policy.can_bulk_move_requests(current_user)
-    return show_table(request_list.TABLE, list_actions.REQUEST_ACTIONS if allowed else None)
+    return show_table(request_list.TABLE, BULK_ACTION_LABELS if allowed else None)
 
 
 @bp.get("/count")
@@ -47,6 +48,6 @@ def bulk():
     comment = request.form.get("comment", "")
     return bulk_action(
         request_list.TABLE,
-        list_actions.REQUEST_ACTIONS,
-        lambda action, rows: list_actions.act_on_requests(current_user, action, rows, comment),
+        BULK_ACTION_LABELS,
+        lambda action, rows: review_moves.act_on_table_rows(current_user, action, rows, comment),
     )

@@ -49,8 +49,8 @@ def bulk():
     if not task_ids:
         flash("Select at least one task.", "error")
         return redirect(back)
-    if len(task_ids) > task_actions.BULK_LIMIT:
-        abort(400, f"At most {task_actions.BULK_LIMIT:,} tasks at once.")
+    if len(task_ids) > list_actions.BULK_LIMIT:
+        abort(400, f"At most {list_actions.BULK_LIMIT:,} tasks at once.")
     show_refusals_in(lambda refusal: _flash_back(refusal, back))
     results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
     db.session.commit()

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from deftweb.auth import policy
 from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.blueprints.task_actions import form_priority
-from deftweb.services import list_actions, metatasks, task_actions, task_list, task_views
+from deftweb.services import metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 #: Chains up to this many tasks are drawn on the task page; bigger ones on their own page.
@@ -47,7 +47,7 @@ def task_page_extras(task) -> dict:
 def index():
     """The task table: filters, sort, chosen columns and the page, all in the URL."""
     allowed = policy.can_bulk_act_on_tasks(current_user)
-    return show_table(task_list.TABLE, list_actions.TASK_ACTIONS if allowed else None)
+    return show_table(task_list.TABLE, task_actions.TABLE_ACTIONS if allowed else None)
 
 
 @bp.get("/count")
@@ -72,6 +72,8 @@ def bulk():
     priority = form_priority()
     return bulk_action(
         task_list.TABLE,
-        list_actions.TASK_ACTIONS,
-        lambda action, rows: list_actions.act_on_tasks(current_user, action, list(rows), priority),
+        task_actions.TABLE_ACTIONS,
+        lambda action, rows: task_actions.act_on_table_rows(
+            current_user, action, list(rows), priority
+        ),
     )

@@ -6,7 +6,8 @@ from marshmallow.validate import Length, OneOf, Range
 from deftweb.models import JediTask, Task
 from deftweb.schemas.fields import ColumnInteger
 from deftweb.services.jedi_sync import REPORTABLE_STATUSES
-from deftweb.services.task_actions import BULK_LIMIT, TaskAction
+from deftweb.services.list_actions import BULK_LIMIT
+from deftweb.services.task_actions import TaskAction
 
 
 class TaskSchema(ma.Schema):

@@ -1,8 +1,8 @@
-"""Bulk actions from the request and task tables: which rows, then one result per row.
+"""Bulk actions from the tables: which rows, then one result per row.
 
-The actions themselves belong to the task-action service (tasks) and the review workflow
-(requests); this module only picks the rows, ticked ones or every row of the current view, and
-for requests the version each was shown with (a request changed since is refused).
+The actions themselves belong to their features (task actions, the review's bulk moves), which
+answer a `RowResult` per row; this module only picks the rows, ticked ones or every row of the
+current view, and where a table has versions the version each was shown with.
 """
 
 from dataclasses import dataclass
@@ -12,16 +12,12 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from deftweb.errors import InvalidInput, NotFound
-from deftweb.models import Request, User, db
+from deftweb.models import Request, db
 from deftweb.models.base import stored_integer
-from deftweb.services import review_moves, task_actions
 from deftweb.services.listing import Table, keyset_order
-from deftweb.services.transitions import BULK_ACTIONS
 
 #: Rows one bulk action may touch, ticked or "every row of this view".
-BULK_LIMIT = task_actions.BULK_LIMIT
-TASK_ACTIONS = {action.value: rule.label for action, rule in task_actions.RULES.items()}
-REQUEST_ACTIONS = dict(zip(BULK_ACTIONS, ("Approve (next step)", "Hold", "Reject"), strict=True))
+BULK_LIMIT = 1000
 
 
 class NoSuchRow(NotFound):
@@ -77,16 +73,3 @@ def ticked_rows(values: list[str], column, noun: str) -> dict[int, int | None]:
             raise NoSuchRow(f"There is no {noun} {row_id}.")
         rows.setdefault(number, stored_integer(version, Request.version) if colon else None)
     return rows
-
-
-def act_on_tasks(actor: User, action: str, ids: list[int], priority: int | None) -> list:
-    """The task action on each task, through the task-action service (one JEDI command each)."""
-    results = task_actions.perform(actor, action, ids, priority)
-    return [RowResult(r.task_id, r.ok, r.message) for r in results]
-
-
-def act_on_requests(actor: User, action: str, shown: dict[int, int | None], comment: str):
-    """Approve (next step), hold or reject each request as it was shown (`shown`: id -> version),
-    through the review workflow's bulk review, the one the review queue uses too."""
-    results = review_moves.bulk_review(actor, action, shown, comment)
-    return [RowResult(r.request_id, r.ok, r.message) for r in results]

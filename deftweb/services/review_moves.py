@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from deftweb.errors import InvalidInput, Refusal
 from deftweb.models import Request, RequestHistory, RequestStatus, User, db
 from deftweb.services import workflow
+from deftweb.services.list_actions import RowResult
 from deftweb.services.task_definition import define_tasks
 from deftweb.services.transitions import BULK_ACTIONS, bulk_target
 
@@ -94,3 +95,9 @@ def _bulk_target(action: str, request: Request | None, request_id: int, version:
             f"Request {request_id} is {request.status}: there is nothing to approve."
         )
     return target
+
+
+def act_on_table_rows(actor: User, action: str, shown: dict[int, int | None], comment: str):
+    """The request table's bulk bar: `bulk_review` of the rows as shown, one RowResult each."""
+    results = bulk_review(actor, action, shown, comment)
+    return [RowResult(r.request_id, r.ok, r.message) for r in results]

@@ -14,11 +14,10 @@ import sqlalchemy as sa
 from deftweb.auth import policy
 from deftweb.errors import Conflict, InvalidInput, NotAllowed, NotFound, Refusal
 from deftweb.models import AuditEvent, JediCommand, JediTask, Task, TaskStatus, db, utcnow
+from deftweb.services.list_actions import RowResult
 
 S = TaskStatus
 PRIORITY_RANGE = (0, 10_000)
-#: Most tasks bulk actions take at once.
-BULK_LIMIT = 1000
 
 
 class TaskAction(StrEnum):
@@ -182,3 +181,12 @@ def _command(actor, task: Task, action, rule: ActionRule, arguments: dict) -> Je
     )
     db.session.flush()
     return command
+
+
+#: The task table's bulk bar: action -> its label.
+TABLE_ACTIONS = {action.value: rule.label for action, rule in RULES.items()}
+
+
+def act_on_table_rows(actor, action: str, ids: list[int], priority: int | None) -> list:
+    """The task table's bulk bar: the action on each task, one RowResult per task."""
+    return [RowResult(r.task_id, r.ok, r.message) for r in perform(actor, action, ids, priority)]

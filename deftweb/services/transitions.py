@@ -68,6 +68,8 @@ _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
 APPROVALS = {S.WAITING: S.REGISTERED, S.REGISTERED: S.APPROVED}
 #: What the bulk bars (the review queue, the request table) do to each request they are given.
 BULK_ACTIONS = ("approve", "hold", "reject")
+#: The request table's and the queue's bulk bar: action -> its label.
+BULK_ACTION_LABELS = dict(zip(BULK_ACTIONS, ("Approve (next step)", "Hold", "Reject"), strict=True))
 
 
 def bulk_target(action: str, source: str) -> str | None:

@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from deftweb.errors import InvalidInput
 from deftweb.models import GlobalRole, JediCommand, db
-from deftweb.services import list_actions, workflow
+from deftweb.services import list_actions, review_moves, task_actions, workflow
 from deftweb.services.request_list import TABLE as REQUESTS
 from deftweb.services.task_list import TABLE as TASKS
 
@@ -55,7 +55,7 @@ def test_a_bad_view_is_refused():
 
 def test_task_action_gives_a_result_per_task(make, prodmgr):
     running, done = make.task(status="running"), make.task(status="done")
-    results = list_actions.act_on_tasks(prodmgr, "abort", [running.id, done.id, 1], None)
+    results = task_actions.act_on_table_rows(prodmgr, "abort", [running.id, done.id, 1], None)
     assert [(r.row_id, r.ok) for r in results] == [(running.id, True), (done.id, False), (1, False)]
     assert "is done" in results[1].message
     assert db.session.query(JediCommand).filter_by(task_id=running.id).count() == 1
@@ -69,7 +69,7 @@ def shown(*requests) -> dict[int, int]:
 def test_request_moves_through_the_workflow_row_by_row(make, prodmgr):
     registered = make.request(status="registered")
     done = make.request(status="done")
-    results = list_actions.act_on_requests(prodmgr, "hold", shown(registered, done), "")
+    results = review_moves.act_on_table_rows(prodmgr, "hold", shown(registered, done), "")
     assert [r.ok for r in results] == [True, False]
     assert registered.status == "hold"
     assert done.status == "done"
@@ -81,7 +81,7 @@ def test_a_request_changed_since_it_was_shown_is_refused(make, prodmgr):
     other = make.user(roles=(GlobalRole.PRODUCTION_MANAGER,), display_name="Other Manager")
     workflow.edit_request(edited, other, {"priority": 9}, edited.version)
     workflow.transition(moved, "hold", other, moved.version)
-    results = list_actions.act_on_requests(prodmgr, "reject", as_shown, "not now")
+    results = review_moves.act_on_table_rows(prodmgr, "reject", as_shown, "not now")
     assert [r.ok for r in results] == [False, False, True]
     for result in results[:2]:
         assert "changed after you loaded it: Other Manager changed it" in result.message
@@ -93,7 +93,7 @@ def test_approving_never_resumes_a_held_request(make, prodmgr):
     """Held while approved, a request's "Resume" goes to approved: still not an approval."""
     held = make.request(status="approved")
     workflow.transition(held, "hold", prodmgr, held.version)
-    (result,) = list_actions.act_on_requests(prodmgr, "approve", shown(held), "")
+    (result,) = review_moves.act_on_table_rows(prodmgr, "approve", shown(held), "")
     assert not result.ok
     assert result.message == f"Request {held.id} is hold: there is nothing to approve."
     assert held.status == "hold"
@@ -102,6 +102,6 @@ def test_approving_never_resumes_a_held_request(make, prodmgr):
 def test_a_member_cannot_move_requests(make):
     member = make.user(groups={"HIGG": "member"})
     waiting = make.request(status="waiting")
-    (result,) = list_actions.act_on_requests(member, "reject", shown(waiting), "no")
+    (result,) = review_moves.act_on_table_rows(member, "reject", shown(waiting), "no")
     assert not result.ok
     assert waiting.status == "waiting"
