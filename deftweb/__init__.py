@@ -73,7 +73,7 @@ def _migrations_dir() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from deftweb.auth import views as auth_views
-    from deftweb.blueprints import api_lists, api_requests, api_tasks, health, main, requests, tasks
+    from deftweb.blueprints import api_requests, api_tasks, health, main, requests, tasks
 
     app.register_blueprint(main.bp)
     app.register_blueprint(requests.bp)
@@ -82,7 +82,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     api.register_blueprint(api_requests.blp)
     api.register_blueprint(api_tasks.blp)
-    api.register_blueprint(api_lists.blp)
     _register_filing_blueprints(app)
     _register_review_blueprints(app)
     _register_task_blueprints(app)

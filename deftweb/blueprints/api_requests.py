@@ -3,8 +3,9 @@
 from flask_login import login_required
 
 from deftweb.api import api_blueprint
-from deftweb.schemas.requests import RequestSchema
-from deftweb.services import request_views
+from deftweb.blueprints.api_lists import page_as_json
+from deftweb.schemas.requests import RequestListArgs, RequestListPageSchema, RequestSchema
+from deftweb.services import request_list, request_views
 
 blp = api_blueprint("api_requests", __name__, "Production requests with their slices and steps")
 
@@ -16,3 +17,13 @@ blp = api_blueprint("api_requests", __name__, "Production requests with their sl
 def get_request(request_id: int):
     """One request, with its slices and their step chains."""
     return request_views.get_request(request_id, content=True)
+
+
+@blp.get("/requests")
+@blp.arguments(RequestListArgs, location="query", as_kwargs=False)
+@blp.response(200, RequestListPageSchema)
+@blp.alt_response(422, description="A filter value that cannot be read")
+@login_required
+def list_requests(args):
+    """Requests matching the filters (no slices: get one request for those)."""
+    return page_as_json(request_list.TABLE, args)

@@ -7,6 +7,7 @@ from flask_smorest import abort
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
+from deftweb.blueprints.api_lists import page_as_json
 from deftweb.models import Task, db
 from deftweb.schemas.tasks import (
     ActionResultSchema,
@@ -18,10 +19,12 @@ from deftweb.schemas.tasks import (
     SyncResultSchema,
     TaskActionArgsSchema,
     TaskDetailSchema,
+    TaskListArgs,
+    TaskListPageSchema,
     TaskPageSchema,
     TaskSchema,
 )
-from deftweb.services import jedi_sync, request_views, task_actions, task_views
+from deftweb.services import jedi_sync, request_views, task_actions, task_list, task_views
 from deftweb.services.task_definition import define_tasks
 
 blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
@@ -124,3 +127,13 @@ def post_define_tasks(request_id: int):
     ids = define_tasks(production_request, current_user)
     db.session.commit()
     return {"task_ids": ids, "error": production_request.error}
+
+
+@blp.get("/tasks")
+@blp.arguments(TaskListArgs, location="query", as_kwargs=False)
+@blp.response(200, TaskListPageSchema)
+@blp.alt_response(422, description="A filter value that cannot be read")
+@login_required
+def list_tasks(args):
+    """Tasks matching the filters, newest first unless `sort` says otherwise."""
+    return page_as_json(task_list.TABLE, args)

@@ -1,13 +1,9 @@
-"""The list endpoints' query arguments and pages, derived from the tables' filter specs."""
+"""A list endpoint's query arguments and page, derived from its table's filter specs."""
 
 import marshmallow as ma
 
 from deftweb.schemas.fields import ColumnInteger
-from deftweb.schemas.requests import RequestSchema
-from deftweb.schemas.tasks import TaskSchema
 from deftweb.services.listing import PAGE_SIZE, PAGE_SIZES, Table
-from deftweb.services.request_list import TABLE as REQUEST_TABLE
-from deftweb.services.task_list import TABLE as TASK_TABLE
 
 
 def list_arguments(table: Table) -> type[ma.Schema]:
@@ -34,28 +30,11 @@ def list_arguments(table: Table) -> type[ma.Schema]:
     return ma.Schema.from_dict(fields, name=name)
 
 
-class RequestRowSchema(RequestSchema):
-    """A request as a table row: without its slices (get one request for those)."""
+class ListPageSchema(ma.Schema):
+    """A page of a table; a feature adds `items`, its rows."""
 
-    class Meta:
-        exclude = ("slices",)
-
-
-class _PageSchema(ma.Schema):
     count = ma.fields.Integer(metadata={"description": "Matching rows, counted up to the cap"})
     count_capped = ma.fields.Boolean(metadata={"description": "True: more than `count` match"})
     next_cursor = ma.fields.String(
         allow_none=True, metadata={"description": "Pass as `after` for the next page; null: last"}
     )
-
-
-class TaskListPageSchema(_PageSchema):
-    items = ma.fields.List(ma.fields.Nested(TaskSchema))
-
-
-class RequestListPageSchema(_PageSchema):
-    items = ma.fields.List(ma.fields.Nested(RequestRowSchema))
-
-
-TaskListArgs = list_arguments(TASK_TABLE)
-RequestListArgs = list_arguments(REQUEST_TABLE)

@@ -2,6 +2,9 @@
 
 import marshmallow as ma
 
+from deftweb.schemas.listing import ListPageSchema, list_arguments
+from deftweb.services.request_list import TABLE as REQUEST_TABLE
+
 
 class StepSchema(ma.Schema):
     id = ma.fields.Integer()
@@ -52,3 +55,17 @@ class RequestSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
     slices = ma.fields.List(ma.fields.Nested(SliceSchema))
+
+
+class RequestRowSchema(RequestSchema):
+    """A request as a table row: without its slices (get one request for those)."""
+
+    class Meta:
+        exclude = ("slices",)
+
+
+class RequestListPageSchema(ListPageSchema):
+    items = ma.fields.List(ma.fields.Nested(RequestRowSchema))
+
+
+RequestListArgs = list_arguments(REQUEST_TABLE)

@@ -5,9 +5,11 @@ from marshmallow.validate import Length, OneOf, Range
 
 from deftweb.models import JediTask, Task
 from deftweb.schemas.fields import ColumnInteger
+from deftweb.schemas.listing import ListPageSchema, list_arguments
 from deftweb.services.jedi_sync import REPORTABLE_STATUSES
 from deftweb.services.list_actions import BULK_LIMIT
 from deftweb.services.task_actions import TaskAction
+from deftweb.services.task_list import TABLE as TASK_TABLE
 
 
 class TaskSchema(ma.Schema):
@@ -126,3 +128,10 @@ class SyncResultSchema(ma.Schema):
 class DefineResultSchema(ma.Schema):
     task_ids = ma.fields.List(ma.fields.Integer())
     error = ma.fields.String(allow_none=True)
+
+
+class TaskListPageSchema(ListPageSchema):
+    items = ma.fields.List(ma.fields.Nested(TaskSchema))
+
+
+TaskListArgs = list_arguments(TASK_TABLE)
