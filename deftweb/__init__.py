@@ -72,68 +72,40 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Every feature's pages and API. The review module hangs the request page on the request
+    table's blueprint, so it is imported before that blueprint is registered; filing's API comes
+    before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and hands every
+    other edit to the review workflow, so it must be the rule that matches first."""
     from deftweb.auth import views as auth_views
-    from deftweb.blueprints import api_requests, api_tasks, health, main, requests, tasks
+    from deftweb.blueprints import (
+        admin,
+        api_datasets,
+        api_filing,
+        api_me,
+        api_metatasks,
+        api_requests,
+        api_review,
+        api_tasks,
+        datasets,
+        filing,
+        health,
+        main,
+        metatasks,
+        profile,
+        request_templates,
+        requests,
+        review,
+        task_actions,
+        tasks,
+    )
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(requests.bp)
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth_views.bp)
-    api.register_blueprint(api_requests.blp)
-    api.register_blueprint(api_tasks.blp)
-    _register_filing_blueprints(app)
-    _register_review_blueprints(app)
-    _register_task_blueprints(app)
-    _register_account_blueprints(app)
-    _register_dataset_blueprints(app)
-
-
-def _register_dataset_blueprints(app: Flask) -> None:
-    """The dataset registry, the name check, registration, and their API."""
-    from deftweb.blueprints import api_datasets, datasets
-
-    app.register_blueprint(datasets.bp)
-    api.register_blueprint(api_datasets.blp)
-
-
-def _register_account_blueprints(app: Flask) -> None:
-    """Profile, admin pages and `/api/v1/me`."""
-    from deftweb.blueprints import admin, api_me, profile
-
-    app.register_blueprint(profile.bp)
-    app.register_blueprint(admin.bp)
-    api.register_blueprint(api_me.blp)
-
-
-def _register_task_blueprints(app: Flask) -> None:
-    """Task actions, meta-tasks (pictures, GraphML) and their API."""
-    from deftweb.blueprints import api_metatasks, metatasks, task_actions
-
-    app.register_blueprint(task_actions.bp)
-    app.register_blueprint(metatasks.bp)
-    api.register_blueprint(api_metatasks.blp)
-
-
-def _register_filing_blueprints(app: Flask) -> None:
-    """Filing: new requests, draft edits, the slice editor, templates, and their API.
-
-    Registered before the review API: its PATCH /api/v1/requests/<id> handles drafts in full and
-    passes every other edit to the review workflow, so it must be the rule that matches first.
-    """
-    from deftweb.blueprints import api_filing, filing, request_templates
-
-    app.register_blueprint(filing.bp)
-    app.register_blueprint(request_templates.bp)
-    api.register_blueprint(api_filing.blp)
-
-
-def _register_review_blueprints(app: Flask) -> None:
-    """The review workflow: request page actions, reviewer queue, and its API."""
-    from deftweb.blueprints import api_review, review
-
-    app.register_blueprint(review.bp)
-    api.register_blueprint(api_review.blp)
+    pages = (main, requests, tasks, health, auth_views, filing, request_templates, review)
+    pages += (task_actions, metatasks, profile, admin, datasets)
+    for module in pages:
+        app.register_blueprint(module.bp)
+    apis = (api_requests, api_tasks, api_filing, api_review, api_metatasks, api_me, api_datasets)
+    for module in apis:
+        api.register_blueprint(module.blp)
 
 
 def _register_request_hooks(app: Flask) -> None:

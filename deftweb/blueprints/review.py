@@ -7,17 +7,21 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from deftweb.auth import policy
+from deftweb.blueprints.listing_views import bulk_action
+from deftweb.blueprints.requests import bp as request_pages
 from deftweb.errors import InvalidInput, Refusal, error_page, show_refusals_in
 from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.models import Request, RequestStatus, RequestType, db
 from deftweb.services import (
     list_actions,
     notifications,
+    request_list,
     request_views,
     review_moves,
     review_views,
     workflow,
 )
+from deftweb.services.transitions import BULK_ACTION_LABELS
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -114,6 +118,30 @@ def _form_version() -> int:
     if version is None:
         raise InvalidInput("The form lost its version; reload the page.", "/version")
     return version
+
+
+# The request's own page and the request table's bulk bar are review pages; they hang on the
+# request table's blueprint so their addresses and endpoints stay /requests/<id> (requests.detail)
+# and /requests/bulk (requests.bulk).
+
+
+@request_pages.get("/<id:request_id>")
+@login_required
+def detail(request_id: int):
+    return render_request_page(request_views.get_request(request_id, content=True))
+
+
+@request_pages.post("/bulk", endpoint="bulk")
+@login_required
+def table_bulk():
+    """One action on the ticked requests, or on every request of the view: a result per request."""
+    policy.require(policy.can_bulk_move_requests(current_user))
+    comment = request.form.get("comment", "")
+    return bulk_action(
+        request_list.TABLE,
+        BULK_ACTION_LABELS,
+        lambda action, rows: review_moves.act_on_table_rows(current_user, action, rows, comment),
+    )
 
 
 @bp.post("/requests/<id:request_id>/transition")
