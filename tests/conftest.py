@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from deftweb import create_app
-from deftweb.models import db
+from deftweb.models import GlobalRole, db
 from deftweb.services.catalog_data import ensure_reference_data
 from tests.databases import (
     create_scratch_database,
@@ -135,6 +135,18 @@ def login_as(client):
         return user
 
     return login
+
+
+@pytest.fixture
+def member(make, login_as):
+    """A HIGG member, signed in: may file requests for HIGG and browse everything."""
+    return login_as(make.user(groups={"HIGG": "member"}))
+
+
+@pytest.fixture
+def manager(make, login_as):
+    """A production manager, signed in: task actions, task definition, dataset registration."""
+    return login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
 
 
 @pytest.fixture(autouse=True)
