@@ -23,7 +23,7 @@ from deftweb.models import (
     User,
     WorkingGroup,
 )
-from deftweb.services.transitions import REVIEW_MOVES, Gate, find_transition, held_from
+from deftweb.models.transitions import REVIEW_MOVES, Gate, find_transition, held_from
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def require(allowed: bool, message: str = "You may not do this.") -> None:
 
 
 # --- Review workflow: who may move a request, edit its fields, comment and watch ---------------
-# The moves themselves are data in `deftweb.services.transitions`; each names a gate, and the
+# The moves themselves are data in `deftweb.models.transitions`; each names a gate, and the
 # grants below say who passes it. The predicates here and the review queue's SQL
 # (`review_views.queue_clauses`) both read the grants, so the buttons and the queue agree.
 

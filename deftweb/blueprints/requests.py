@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from deftweb.auth import policy
 from deftweb.blueprints.listing_views import count_table, export_table, show_table
+from deftweb.models.transitions import BULK_ACTION_LABELS
 from deftweb.services import request_list
-from deftweb.services.transitions import BULK_ACTION_LABELS
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 

@@ -12,6 +12,7 @@ from deftweb.blueprints.requests import bp as request_pages
 from deftweb.errors import InvalidInput, Refusal, error_page, show_refusals_in
 from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.models import Request, RequestStatus, RequestType, db
+from deftweb.models.transitions import BULK_ACTION_LABELS
 from deftweb.services import (
     list_actions,
     notifications,
@@ -21,7 +22,6 @@ from deftweb.services import (
     review_views,
     workflow,
 )
-from deftweb.services.transitions import BULK_ACTION_LABELS
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")

@@ -21,8 +21,8 @@ from deftweb.models import (
     db,
     utcnow,
 )
+from deftweb.models.transitions import find_transition
 from deftweb.services import workflow
-from deftweb.services.transitions import find_transition
 
 COUNTERS = ("total_events", "processed_events", "total_jobs", "done_jobs", "failed_jobs")
 #: JEDI statuses that DEFT's task table has no word for, and the DEFT status they show as.

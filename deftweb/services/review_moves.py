@@ -13,10 +13,10 @@ from sqlalchemy.orm import joinedload
 
 from deftweb.errors import InvalidInput, Refusal
 from deftweb.models import Request, RequestHistory, RequestStatus, User, db
+from deftweb.models.transitions import BULK_ACTIONS, bulk_target
 from deftweb.services import workflow
 from deftweb.services.list_actions import RowResult
 from deftweb.services.task_definition import define_tasks
-from deftweb.services.transitions import BULK_ACTIONS, bulk_target
 
 
 def move_request(

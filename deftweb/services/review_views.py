@@ -15,7 +15,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.transitions import MAIN_FLOW, REVIEW_MOVES
+from deftweb.models.transitions import MAIN_FLOW, REVIEW_MOVES
 
 S = RequestStatus
 #: The queue shows at most this many requests; filters narrow it down.

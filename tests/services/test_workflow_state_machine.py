@@ -13,8 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from deftweb.errors import Refusal
 from deftweb.models import HistoryKind, RequestHistory, RequestStatus, RequestType, db
+from deftweb.models.transitions import HOLDABLE, find_transition, transitions_from
 from deftweb.services import workflow
-from deftweb.services.transitions import HOLDABLE, find_transition, transitions_from
 from tests.auth.test_review_policy import PEOPLE, expected, reviewers
 
 S = RequestStatus
@@ -126,7 +126,7 @@ def test_random_action_sequences_never_leave_the_table(make):
 
 @pytest.mark.parametrize("source", list(S))
 def test_every_status_has_a_way_on_or_is_final(source):
-    from deftweb.services.transitions import transitions_from
+    from deftweb.models.transitions import transitions_from
 
     final = {S.DONE, S.CANCELLED}
     assert bool(transitions_from(source)) == (source not in final)
