@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 
 from deftweb.database import begin_write
 from deftweb.models import Request, Task, db
-from deftweb.services.catalog_data import ensure_reference_data
+from deftweb.reference_data import ensure_reference_data
 from deftweb.services.request_generator import generate_requests
 from deftweb.services.task_generator import generate_tasks
 

@@ -31,7 +31,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.catalog_data import ensure_reference_data
+from deftweb.reference_data import ensure_reference_data
 from deftweb.services.task_definition import define_tasks
 from tests.databases import reset_database
 

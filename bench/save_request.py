@@ -22,8 +22,8 @@ from flask_migrate import upgrade
 from bench.define_tasks import _ensure_pg_database
 from deftweb import create_app
 from deftweb.models import Membership, User, WorkingGroup, db
+from deftweb.reference_data import ensure_reference_data
 from deftweb.services import filing
-from deftweb.services.catalog_data import ensure_reference_data
 from deftweb.services.request_documents import document_of
 from tests.databases import reset_database
 from tests.filing_data import form_fields, mc_document

@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     table's blueprint, so it is imported before that blueprint is registered; filing's API comes
     before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and hands every
     other edit to the review workflow, so it must be the rule that matches first."""
+    from deftweb import health
     from deftweb.auth import views as auth_views
     from deftweb.blueprints import (
         admin,
@@ -88,7 +89,6 @@ def _register_blueprints(app: Flask) -> None:
         api_tasks,
         datasets,
         filing,
-        health,
         main,
         metatasks,
         profile,

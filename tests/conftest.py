@@ -15,7 +15,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from deftweb import create_app
 from deftweb.models import GlobalRole, db
-from deftweb.services.catalog_data import ensure_reference_data
+from deftweb.reference_data import ensure_reference_data
 from tests.databases import (
     create_scratch_database,
     drop_scratch_database,

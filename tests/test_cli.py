@@ -15,7 +15,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.catalog_data import WORKING_GROUPS
+from deftweb.reference_data import WORKING_GROUPS
 from deftweb.services.demo_data import DEMO_TASKS
 from tests.conftest import app_settings
 

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from deftweb.models import Request, Slice
-from deftweb.schemas.fields import ColumnInteger
+from deftweb.schema_fields import ColumnInteger
 
 
 class StepInputSchema(ma.Schema):

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from deftweb.schemas.fields import ColumnInteger
+from deftweb.schema_fields import ColumnInteger
 from deftweb.services.listing import PAGE_SIZE, PAGE_SIZES, Table
 
 

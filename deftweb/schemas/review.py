@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow.validate import Length, OneOf
 
 from deftweb.models import Request, RequestStatus
-from deftweb.schemas.fields import ColumnInteger
+from deftweb.schema_fields import ColumnInteger
 from deftweb.services.workflow import COMMENT_MAX_LENGTH
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow.validate import Length, OneOf, Range
 
 from deftweb.models import JediTask, Task
-from deftweb.schemas.fields import ColumnInteger
+from deftweb.schema_fields import ColumnInteger
 from deftweb.schemas.listing import ListPageSchema, list_arguments
 from deftweb.services.jedi_sync import REPORTABLE_STATUSES
 from deftweb.services.list_actions import BULK_LIMIT

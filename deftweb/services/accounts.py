@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from deftweb import audit
 from deftweb.auth.sessions import end_all_sessions
 from deftweb.errors import InvalidInput, NotAllowed
 from deftweb.models import Membership, NotifyMode, User, db
-from deftweb.services import audit
 
 PAGE_SIZE = 50
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from deftweb import audit
 from deftweb.errors import InvalidInput
 from deftweb.models import ApiToken, User, db, utcnow
-from deftweb.services import audit
 
 #: Every token starts with this, so leaked tokens are easy to recognise (and to scan for).
 PREFIX = "dft_"

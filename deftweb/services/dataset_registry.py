@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from deftweb import audit
 from deftweb.auth import policy
 from deftweb.errors import Conflict, InvalidInput, NotAllowed, Refusal
 from deftweb.models import Dataset, DatasetStatus, Task, User, db, utcnow
-from deftweb.services import audit
 from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
 from deftweb.services.rucio_groups import working_group_of
 

@@ -31,7 +31,7 @@ from deftweb.models import (
     db,
     utcnow,
 )
-from deftweb.services.catalog_data import ensure_reference_data
+from deftweb.reference_data import ensure_reference_data
 from deftweb.services.jedi_sync import record_jedi_report, sync_jedi
 from deftweb.services.task_definition import define_tasks
 

@@ -9,6 +9,7 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from deftweb import audit
 from deftweb.auth.sessions import end_all_sessions
 from deftweb.errors import InvalidInput
 from deftweb.models import (
@@ -21,7 +22,6 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services import audit
 
 log = logging.getLogger(__name__)
 

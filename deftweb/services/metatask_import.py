@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import fromstring
 
 from deftweb.errors import InvalidInput
+from deftweb.field_checks import Problems, whole_number
 from deftweb.models import (
     HistoryKind,
     Project,
@@ -27,7 +28,6 @@ from deftweb.models import (
     db,
 )
 from deftweb.services import nomenclature
-from deftweb.services.field_checks import Problems, whole_number
 from deftweb.services.slice_validation import MAX_EVENTS
 from deftweb.services.task_parameters import StepError, prod_step_of
 

@@ -18,8 +18,8 @@ from deftweb.models import (
     WorkingGroup,
 )
 from deftweb.models.users import Provenance
+from deftweb.reference_data import WORKING_GROUPS
 from deftweb.services import list_filters as read
-from deftweb.services.catalog_data import WORKING_GROUPS
 from deftweb.services.listing import (
     Column,
     Filter,

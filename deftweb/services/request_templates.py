@@ -6,10 +6,10 @@ superseded, so a request keeps naming the exact version it was filed from.
 
 import sqlalchemy as sa
 
+from deftweb import audit
 from deftweb.auth import policy
 from deftweb.errors import InvalidFields, InvalidInput, NotAllowed
 from deftweb.models import Request, RequestTemplate, User, WorkingGroup, db
-from deftweb.services import audit
 from deftweb.services.request_documents import DEFAULT_FIELDS, template_defaults_of
 from deftweb.services.request_validation import Problems, validate_chain, validate_request
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from deftweb.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.models import (
     Campaign,
     Project,
@@ -23,7 +24,6 @@ from deftweb.models import (
 )
 from deftweb.models.base import integer_range
 from deftweb.services import nomenclature
-from deftweb.services.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.services.nomenclature import NomenclatureError
 from deftweb.services.slice_validation import (
     SLICE_FIELDS,

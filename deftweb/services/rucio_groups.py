@@ -6,7 +6,7 @@ are by working-group code (HIGG, EGAM, MDET). The mapping is data: a group accou
 belongs to nobody, so only its name needs adding when ATLAS creates a new one.
 """
 
-#: Rucio group account -> working-group code (deftweb.services.catalog_data.WORKING_GROUPS).
+#: Rucio group account -> working-group code (deftweb.reference_data.WORKING_GROUPS).
 RUCIO_GROUP_WORKING_GROUPS = {
     "phys-beauty": "BPHY",
     "phys-exotics": "EXOT",

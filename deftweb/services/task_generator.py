@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from deftweb.models import TaskStatus, utcnow
-from deftweb.services.catalog_data import WORKING_GROUPS
+from deftweb.reference_data import WORKING_GROUPS
 from deftweb.services.task_ids import allocate_task_ids
 from deftweb.services.task_insert import insert_task_rows
 

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from deftweb.models import ENDED_TASK_STATUSES, Task, TaskStatus
 from deftweb.models.users import Provenance
+from deftweb.reference_data import WORKING_GROUPS
 from deftweb.services import list_filters as read
-from deftweb.services.catalog_data import WORKING_GROUPS
 from deftweb.services.listing import (
     Column,
     Filter,

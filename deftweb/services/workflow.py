@@ -10,10 +10,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from deftweb.auth import policy
 from deftweb.errors import Conflict, InvalidFields, InvalidInput, NotAllowed
+from deftweb.field_checks import as_text
 from deftweb.models import HistoryKind, Request, RequestHistory, User, db, utcnow
 from deftweb.models.transitions import find_transition, transitions_from
 from deftweb.services import notifications
-from deftweb.services.field_checks import as_text
 from deftweb.services.request_validation import check_reviewed_fields
 
 COMMENT_MAX_LENGTH = 5000

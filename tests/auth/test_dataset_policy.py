@@ -93,7 +93,7 @@ def test_no_name_is_refused(make):
 
 
 def test_every_rucio_group_maps_to_a_known_working_group(make):
-    from deftweb.services.catalog_data import WORKING_GROUPS
+    from deftweb.reference_data import WORKING_GROUPS
 
     assert set(RUCIO_GROUP_WORKING_GROUPS.values()) <= set(WORKING_GROUPS)
     assert working_group_of("phys-higgs") == "HIGG"

@@ -32,8 +32,8 @@ from deftweb.models import (
     RequestType,
     db,
 )
+from deftweb.reference_data import ensure_reference_data
 from deftweb.services.api_tokens import create_token
-from deftweb.services.catalog_data import ensure_reference_data
 from tests.conftest import app_settings
 from tests.factories import Factories
 from tests.mail import free_port

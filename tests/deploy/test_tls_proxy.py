@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from deftweb import create_app
 from deftweb.auth.identity import link_certificate
 from deftweb.models import Request, RequestType, User, WorkingGroup, db
-from deftweb.services.catalog_data import ensure_reference_data
+from deftweb.reference_data import ensure_reference_data
 from tests.conftest import app_settings
 from tests.databases import create_scratch_database, drop_scratch_database
 from tests.deploy import proxy_rig as rig

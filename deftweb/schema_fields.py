@@ -3,8 +3,8 @@
 import marshmallow as ma
 from marshmallow.validate import Range
 
+from deftweb.field_checks import range_message
 from deftweb.models.base import INTEGER_RANGE, integer_range
-from deftweb.services.field_checks import range_message
 
 
 class ColumnInteger(ma.fields.Integer):
