@@ -77,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and hands every
     other edit to the review workflow, so it must be the rule that matches first."""
     from deftweb import health
-    from deftweb.auth import views as auth_views
+    from deftweb.auth import pages as auth_views
     from deftweb.blueprints import (
         admin,
         api_datasets,

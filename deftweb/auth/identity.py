@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from deftweb import audit
+from deftweb.auth.grants import sync_sso_grants
 from deftweb.auth.sessions import end_all_sessions
 from deftweb.errors import NotAllowed
 from deftweb.models import Identity, User, db, utcnow
 from deftweb.models.users import IdentityKind
-from deftweb.services.grants import sync_sso_grants
 
 #: The issuer recorded for certificate identities: any CA the TLS proxy trusts.
 CERTIFICATE_ISSUER = "trusted-proxy-ca"

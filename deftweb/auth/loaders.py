@@ -5,12 +5,12 @@ from flask import flash, g, redirect, request, url_for
 from flask_login import LoginManager
 
 from deftweb.auth import x509
+from deftweb.auth.api_tokens import find_valid_token
 from deftweb.auth.identity import IdentityRefused, user_for_certificate
 from deftweb.auth.sessions import SAFE_METHODS, is_api_request, load_user
 from deftweb.errors import problem_response, wants_json
 from deftweb.htmx import is_htmx
 from deftweb.models import User, utcnow
-from deftweb.services.api_tokens import find_valid_token
 
 
 def init_login_manager(manager: LoginManager) -> None:

@@ -2,9 +2,9 @@
 
 import ipaddress
 
+from deftweb.auth.grants import parse_grant
 from deftweb.config import ConfigError
 from deftweb.errors import InvalidInput
-from deftweb.services.grants import parse_grant
 
 
 def check_auth_config(config) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from deftweb.auth import policy
+from deftweb.auth import grants, policy
 from deftweb.auth.identity import link_certificate, unlink_identity
 from deftweb.auth.x509 import canonical_dn
 from deftweb.errors import show_refusals_in
@@ -23,7 +23,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services import accounts, grants
+from deftweb.services import accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_ROWS = 30

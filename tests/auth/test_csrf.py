@@ -3,7 +3,7 @@ browser cannot send cross-site without a preflight do not."""
 
 import pytest
 
-from deftweb.services.api_tokens import create_token
+from deftweb.auth.api_tokens import create_token
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from deftweb.auth import policy
+from deftweb.auth.api_tokens import create_token
 from deftweb.models import GlobalRole, RequestStatus
-from deftweb.services.api_tokens import create_token
 
 PEOPLE = {
     "anonymous": None,

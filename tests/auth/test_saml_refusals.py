@@ -246,7 +246,7 @@ def assert_signed_out(client, answer):
 def test_refused(case, flow, post_to_acs, caplog):
     users_before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     saml_response, relay = CASES[case](flow)
-    with caplog.at_level(logging.WARNING, logger="deftweb.auth.views"):
+    with caplog.at_level(logging.WARNING, logger="deftweb.auth.pages"):
         client, answer = post_to_acs(saml_response, relay)
     assert_signed_out(client, answer)
     assert "Sign-in failed" in answer.text
@@ -287,7 +287,7 @@ def test_a_seen_assertion_id_is_refused_even_for_a_new_request(
     assertion_id = new_id()
     post_to_acs(*flow.answer([flow.signed(id=assertion_id)]))
     second = Flow(*start_sso(), flow.keys, flow.foreign)
-    with caplog.at_level(logging.WARNING, logger="deftweb.auth.views"):
+    with caplog.at_level(logging.WARNING, logger="deftweb.auth.pages"):
         client, answer = post_to_acs(*second.answer([second.signed(id=assertion_id)]))
     assert_signed_out(client, answer)
     assert "replay" in caplog.text

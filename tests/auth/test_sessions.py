@@ -5,8 +5,8 @@ import time
 import pytest
 
 from deftweb import create_app
+from deftweb.auth import grants
 from deftweb.models import GlobalRole, db
-from deftweb.services import grants
 from tests.conftest import app_settings
 
 

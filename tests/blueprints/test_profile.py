@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from deftweb.auth.api_tokens import create_token, token_hash
 from deftweb.models import ApiToken, AuditEvent, GlobalRole, db, utcnow
-from deftweb.services.api_tokens import create_token, token_hash
 
 DN = "/DC=ch/DC=cern/OU=Users/CN=jdoe"
 

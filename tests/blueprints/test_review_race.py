@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from deftweb import create_app
+from deftweb.auth.api_tokens import create_token
 from deftweb.models import (
     HistoryKind,
     OutboxMessage,
@@ -33,7 +34,6 @@ from deftweb.models import (
     db,
 )
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.api_tokens import create_token
 from tests.conftest import app_settings
 from tests.factories import Factories
 from tests.mail import free_port

@@ -19,13 +19,13 @@ from flask_login import current_user, login_required
 from deftweb.auth import saml, x509
 from deftweb.auth.identity import IdentityRefused, find_identity, user_for_certificate, user_for_sso
 from deftweb.auth.next_url import safe_next_url
+from deftweb.auth.people import list_users_for_dev_login
 from deftweb.auth.sessions import end_all_sessions, end_session, start_session
 from deftweb.database import begin_write
 from deftweb.extensions import csrf
 from deftweb.models import User, db
 from deftweb.models.base import stored_integer
 from deftweb.models.users import IdentityKind
-from deftweb.services.people import list_users_for_dev_login
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 log = logging.getLogger(__name__)
