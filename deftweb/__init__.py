@@ -77,12 +77,12 @@ def _register_blueprints(app: Flask) -> None:
     before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and hands every
     other edit to the review workflow, so it must be the rule that matches first."""
     from deftweb import health
+    from deftweb.accounts import admin_pages, profile_pages
+    from deftweb.accounts import api as account_api
     from deftweb.auth import pages as auth_views
     from deftweb.blueprints import (
-        admin,
         api_datasets,
         api_filing,
-        api_me,
         api_metatasks,
         api_requests,
         api_review,
@@ -91,7 +91,6 @@ def _register_blueprints(app: Flask) -> None:
         filing,
         main,
         metatasks,
-        profile,
         request_templates,
         requests,
         review,
@@ -100,10 +99,18 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     pages = (main, requests, tasks, health, auth_views, filing, request_templates, review)
-    pages += (task_actions, metatasks, profile, admin, datasets)
+    pages += (task_actions, metatasks, profile_pages, admin_pages, datasets)
     for module in pages:
         app.register_blueprint(module.bp)
-    apis = (api_requests, api_tasks, api_filing, api_review, api_metatasks, api_me, api_datasets)
+    apis = (
+        api_requests,
+        api_tasks,
+        api_filing,
+        api_review,
+        api_metatasks,
+        account_api,
+        api_datasets,
+    )
     for module in apis:
         api.register_blueprint(module.blp)
 

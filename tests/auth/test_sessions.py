@@ -43,7 +43,7 @@ def test_logout_ends_every_copy_of_the_cookie(session_pair):
 def test_disabling_the_account_ends_its_sessions(session_pair, make):
     user, browser, _ = session_pair
     admin = make.user(roles=(GlobalRole.ADMIN,))
-    from deftweb.services.accounts import set_active
+    from deftweb.accounts.users import set_active
 
     set_active(admin, user, False)
     assert not signed_in(browser)

@@ -2,8 +2,8 @@
 
 from flask_login import current_user, login_required
 
+from deftweb.accounts.schemas import MeSchema
 from deftweb.api import api_blueprint
-from deftweb.schemas.me import MeSchema
 
 blp = api_blueprint("api_me", __name__, "The signed-in user")
 

@@ -3,11 +3,11 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deftweb.accounts.users import set_notify_mode
 from deftweb.auth import api_tokens, policy, x509
 from deftweb.auth.identity import link_certificate
 from deftweb.errors import show_refusals_in
 from deftweb.models import ApiToken, NotifyMode, db
-from deftweb.services.accounts import set_notify_mode
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deftweb.accounts import users as account_users
 from deftweb.auth import grants, policy
 from deftweb.auth.identity import link_certificate, unlink_identity
 from deftweb.auth.x509 import canonical_dn
@@ -23,7 +24,6 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services import accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_ROWS = 30
@@ -44,7 +44,7 @@ def _users_page(status: int = 200, errors: dict | None = None):
     query = request.args.get("q", "")
     html = render_template(
         "admin/users.html",
-        users=accounts.search_users(query),
+        users=account_users.search_users(query),
         query=query,
         form=request.form if errors else {},
         errors=errors or {},
@@ -56,7 +56,7 @@ def _users_page(status: int = 200, errors: dict | None = None):
 def create_user():
     form = request.form
     show_refusals_in(lambda refusal: _users_page(422, {"username": refusal.message}))
-    user = accounts.create_user(
+    user = account_users.create_user(
         current_user, form.get("username", ""), form.get("display_name", ""), form.get("email")
     )
     db.session.commit()
@@ -106,7 +106,7 @@ def set_active(user_id: int):
     verb = "enabled" if active else "disabled; their sessions have ended"
     return _change(
         user,
-        lambda: accounts.set_active(current_user, user, active),
+        lambda: account_users.set_active(current_user, user, active),
         f"{user.username} {verb}.",
         "active",
     )
