@@ -10,8 +10,8 @@ from flask import session
 from sqlalchemy import event
 
 from deftweb.auth.sessions import start_session
+from deftweb.listing.table import encode_cursor
 from deftweb.models import Task, User, db
-from deftweb.services.listing import encode_cursor
 
 DEEP_OFFSET = 50_000  # page 1001 of 50-row pages
 

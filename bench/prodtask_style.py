@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, request, url_for
 from flask_login import login_required
 
-from deftweb.blueprints.listing_views import render_listing
+from deftweb.listing.pages import render_listing
+from deftweb.listing.table import Page
 from deftweb.models import Request, Task, db
 from deftweb.services import request_list, task_list
-from deftweb.services.listing import Page
 
 bp = Blueprint("prodtask_style", __name__, url_prefix="/bench/prodtask")
 

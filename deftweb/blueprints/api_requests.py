@@ -3,7 +3,7 @@
 from flask_login import login_required
 
 from deftweb.api import api_blueprint
-from deftweb.blueprints.api_lists import page_as_json
+from deftweb.listing.api import page_as_json
 from deftweb.schemas.requests import RequestListArgs, RequestListPageSchema, RequestSchema
 from deftweb.services import request_list, request_views
 

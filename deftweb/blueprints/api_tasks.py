@@ -7,7 +7,7 @@ from flask_smorest import abort
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
-from deftweb.blueprints.api_lists import page_as_json
+from deftweb.listing.api import page_as_json
 from deftweb.models import Task, db
 from deftweb.schemas.tasks import (
     ActionResultSchema,

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import export_table, show_table
 from deftweb.errors import show_refusals_in
 from deftweb.htmx import render_page_or_fragment
+from deftweb.listing.pages import export_table, show_table
 from deftweb.models import db
 from deftweb.services import dataset_check, dataset_list, dataset_registry, dataset_views
 

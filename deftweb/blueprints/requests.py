@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import count_table, export_table, show_table
+from deftweb.listing.pages import count_table, export_table, show_table
 from deftweb.models.transitions import BULK_ACTION_LABELS
 from deftweb.services import request_list
 

@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import bulk_action
 from deftweb.blueprints.requests import bp as request_pages
 from deftweb.errors import InvalidInput, Refusal, error_page, show_refusals_in
 from deftweb.htmx import render_page_or_fragment, wants_fragment
+from deftweb.listing import bulk as listing_bulk
+from deftweb.listing.pages import bulk_action
 from deftweb.models import Request, RequestStatus, RequestType, db
 from deftweb.models.transitions import BULK_ACTION_LABELS
 from deftweb.services import (
-    list_actions,
     notifications,
     request_list,
     request_views,
@@ -220,7 +220,7 @@ def bulk():
     id:version): each on its own, with a result per row."""
     policy.require(policy.can_use_review_queue(current_user), "The queue is for reviewers.")
     action = request.form.get("action", "")
-    shown = list_actions.ticked_rows(request.form.getlist("item"), Request.id, "request")
+    shown = listing_bulk.ticked_rows(request.form.getlist("item"), Request.id, "request")
     moved = review_moves.bulk_review(current_user, action, shown, request.form.get("comment", ""))
     db.session.commit()
     results = {r.request_id: (r.ok, r.message) for r in moved}

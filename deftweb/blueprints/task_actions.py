@@ -8,9 +8,10 @@ from deftweb.auth import policy
 from deftweb.auth.next_url import safe_next_url
 from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
+from deftweb.listing import bulk as listing_bulk
 from deftweb.models import Task, db
 from deftweb.models.base import stored_integer
-from deftweb.services import list_actions, request_views, task_actions, task_views
+from deftweb.services import request_views, task_actions, task_views
 from deftweb.services.task_definition import define_tasks
 
 bp = Blueprint("task_actions", __name__)
@@ -44,13 +45,13 @@ def act(task_id: int):
 @login_required
 def bulk():
     """One action on many tasks; the page lists what happened to each."""
-    task_ids = list(list_actions.ticked_rows(request.form.getlist("task_id"), Task.id, "task"))
+    task_ids = list(listing_bulk.ticked_rows(request.form.getlist("task_id"), Task.id, "task"))
     back = safe_next_url(request.form.get("next"))
     if not task_ids:
         flash("Select at least one task.", "error")
         return redirect(back)
-    if len(task_ids) > list_actions.BULK_LIMIT:
-        abort(400, f"At most {list_actions.BULK_LIMIT:,} tasks at once.")
+    if len(task_ids) > listing_bulk.BULK_LIMIT:
+        abort(400, f"At most {listing_bulk.BULK_LIMIT:,} tasks at once.")
     show_refusals_in(lambda refusal: _flash_back(refusal, back))
     results = task_actions.perform(current_user, form_action(), task_ids, form_priority())
     db.session.commit()

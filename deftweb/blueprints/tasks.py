@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.listing_views import bulk_action, count_table, export_table, show_table
 from deftweb.blueprints.task_actions import form_priority
+from deftweb.listing.pages import bulk_action, count_table, export_table, show_table
 from deftweb.services import metatasks, task_actions, task_list, task_views
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from deftweb.schemas.listing import ListPageSchema, list_arguments
+from deftweb.listing.schemas import ListPageSchema, list_arguments
 from deftweb.services.request_list import TABLE as REQUEST_TABLE
 
 

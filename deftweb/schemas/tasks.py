@@ -3,11 +3,11 @@
 import marshmallow as ma
 from marshmallow.validate import Length, OneOf, Range
 
+from deftweb.listing.bulk import BULK_LIMIT
+from deftweb.listing.schemas import ListPageSchema, list_arguments
 from deftweb.models import JediTask, Task
 from deftweb.schema_fields import ColumnInteger
-from deftweb.schemas.listing import ListPageSchema, list_arguments
 from deftweb.services.jedi_sync import REPORTABLE_STATUSES
-from deftweb.services.list_actions import BULK_LIMIT
 from deftweb.services.task_actions import TaskAction
 from deftweb.services.task_list import TABLE as TASK_TABLE
 

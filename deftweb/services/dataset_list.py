@@ -1,9 +1,9 @@
 """The dataset table (the registry's list page): its filters, columns and sorts."""
 
+from deftweb.listing import filters as read
+from deftweb.listing import search_index
+from deftweb.listing.table import Column, Filter, Sort, Table
 from deftweb.models import Dataset, DatasetStatus
-from deftweb.services import list_filters as read
-from deftweb.services import search_index
-from deftweb.services.listing import Column, Filter, Sort, Table
 
 DATASET_STATUSES = [s.value for s in DatasetStatus]
 KINDS = ("mc", "data", "physcont", "user", "group")

@@ -3,6 +3,9 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
+from deftweb.listing import filters as read
+from deftweb.listing.search_index import request_description_contains
+from deftweb.listing.table import Column, Filter, Table
 from deftweb.models import (
     ACTIVE_STATUSES,
     ENDED_STATUSES,
@@ -19,13 +22,6 @@ from deftweb.models import (
 )
 from deftweb.models.users import Provenance
 from deftweb.reference_data import WORKING_GROUPS
-from deftweb.services import list_filters as read
-from deftweb.services.listing import (
-    Column,
-    Filter,
-    Table,
-)
-from deftweb.services.search_index import request_description_contains
 
 REQUEST_STATUSES = [s.value for s in RequestStatus]
 STATUS_GROUPS = {

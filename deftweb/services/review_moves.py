@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deftweb.errors import InvalidInput, Refusal
+from deftweb.listing.bulk import RowResult
 from deftweb.models import Request, RequestHistory, RequestStatus, User, db
 from deftweb.models.transitions import BULK_ACTIONS, bulk_target
 from deftweb.services import workflow
-from deftweb.services.list_actions import RowResult
 from deftweb.services.task_definition import define_tasks
 
 

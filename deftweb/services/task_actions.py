@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from deftweb.auth import policy
 from deftweb.errors import Conflict, InvalidInput, NotAllowed, NotFound, Refusal
+from deftweb.listing.bulk import RowResult
 from deftweb.models import AuditEvent, JediCommand, JediTask, Task, TaskStatus, db, utcnow
-from deftweb.services.list_actions import RowResult
 
 S = TaskStatus
 PRIORITY_RANGE = (0, 10_000)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from deftweb.database import is_sqlite
+from deftweb.listing.search_index import FTS_TABLES
 from deftweb.models import Task, db
 from deftweb.services.bulk_rows import insert_rows
-from deftweb.services.search_index import FTS_TABLES
 
 #: The SQLite FTS5 table over task names; its per-row sync trigger is `<table>_ai`.
 SQLITE_TASK_SEARCH = FTS_TABLES["tasks.name"]

@@ -2,16 +2,12 @@
 
 import sqlalchemy as sa
 
+from deftweb.listing import filters as read
+from deftweb.listing.search_index import task_name_contains
+from deftweb.listing.table import Column, Filter, Table
 from deftweb.models import ENDED_TASK_STATUSES, Task, TaskStatus
 from deftweb.models.users import Provenance
 from deftweb.reference_data import WORKING_GROUPS
-from deftweb.services import list_filters as read
-from deftweb.services.listing import (
-    Column,
-    Filter,
-    Table,
-)
-from deftweb.services.search_index import task_name_contains
 
 TASK_STATUSES = [s.value for s in TaskStatus]
 STATUS_GROUPS = {

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from deftweb.models import ACTIVE_STATUSES, Request, RequestType, db
 from deftweb.services.request_list import TABLE
-from tests.services.paging import walk
+from tests.listing.paging import walk
 
 ACTIVE = {s.value for s in ACTIVE_STATUSES}
 

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from deftweb.listing import table as listing_module
 from deftweb.models import ENDED_TASK_STATUSES, Task, db
-from deftweb.services import listing as listing_module
 from deftweb.services.task_list import TABLE
-from tests.services.paging import walk
+from tests.listing.paging import walk
 
 BASE_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 NAMES = ("PhPy8EG_ttbar", "Sh_2211_Zee", "MGPy8EG_SlepSlep", "PowhegHerwig7_ggH125")
@@ -171,7 +171,7 @@ def test_count_is_capped(tasks, monkeypatch):
 
 
 def test_search_looks_up_the_trigrams_most_likely_rare():
-    from deftweb.services.search_index import likely_rare_trigrams
+    from deftweb.listing.search_index import likely_rare_trigrams
 
     assert likely_rare_trigrams("PowhegHerwig7EG_SingleLep_454") == ["454", "_45"]
     assert likely_rare_trigrams("mc23_601229") == ["229", "122"]

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 
+from deftweb.listing.table import BadFilter, Filter, Sort
 from deftweb.models.base import integer_range
-from deftweb.services.listing import BadFilter, Filter, Sort
 
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:(-|\.\.)\s*(\d*))?\s*$")
 MAX_TERM = 200

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from deftweb.errors import InvalidInput, NotFound
+from deftweb.listing.table import Table, keyset_order
 from deftweb.models import Request, db
 from deftweb.models.base import stored_integer
-from deftweb.services.listing import Table, keyset_order
 
 #: Rows one bulk action may touch, ticked or "every row of this view".
 BULK_LIMIT = 1000

@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 
+from deftweb.listing.table import PAGE_SIZE, PAGE_SIZES, Table
 from deftweb.schema_fields import ColumnInteger
-from deftweb.services.listing import PAGE_SIZE, PAGE_SIZES, Table
 
 
 def list_arguments(table: Table) -> type[ma.Schema]:

@@ -2,7 +2,7 @@
 
 from werkzeug.datastructures import MultiDict
 
-from deftweb.services.listing import Table
+from deftweb.listing.table import Table
 
 
 def walk(table: Table, args: dict, size: int = 20) -> list[int]:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from deftweb.listing.table import Column, Listing, Sort, beyond, keyset_order
 from deftweb.models import db
-from deftweb.services.listing import Column, Listing, Sort, beyond, keyset_order
 
 BATCH = 1000
 

@@ -4,8 +4,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from deftweb.errors import InvalidInput
+from deftweb.listing import bulk as listing_bulk
 from deftweb.models import GlobalRole, JediCommand, db
-from deftweb.services import list_actions, review_moves, task_actions, workflow
+from deftweb.services import review_moves, task_actions, workflow
 from deftweb.services.request_list import TABLE as REQUESTS
 from deftweb.services.task_list import TABLE as TASKS
 
@@ -17,19 +18,19 @@ def prodmgr(make):
 
 def test_ticked_ids_keep_their_order_once(make):
     form = MultiDict([("id", "7"), ("id", "3"), ("id", "7"), ("id", "x")])
-    assert list(list_actions.selected_rows(TASKS, form)) == [7, 3]
+    assert list(listing_bulk.selected_rows(TASKS, form)) == [7, 3]
 
 
 def test_ticked_rows_carry_the_version_they_were_shown_with():
     posted = [("id", "7:2"), ("id", "3"), ("id", "7:5"), ("id", "4:x"), ("id", ":1")]
-    assert list_actions.selected_rows(REQUESTS, MultiDict(posted)) == {7: 2, 3: None}
+    assert listing_bulk.selected_rows(REQUESTS, MultiDict(posted)) == {7: 2, 3: None}
 
 
 def test_every_row_of_the_view(make):
     running = [make.task(status="running", working_group="AP_SUSY") for _ in range(3)]
     make.task(status="done", working_group="AP_SUSY")
     form = MultiDict({"all_matching": "1", "view": "status=running&group=SUSY&sort=id"})
-    assert list(list_actions.selected_rows(TASKS, form)) == [t.id for t in running]
+    assert list(listing_bulk.selected_rows(TASKS, form)) == [t.id for t in running]
 
 
 def test_every_request_of_the_view_at_the_version_it_has_now(make, prodmgr):
@@ -37,20 +38,20 @@ def test_every_request_of_the_view_at_the_version_it_has_now(make, prodmgr):
     edited, plain = make.request(description="view me"), make.request(description="view me")
     workflow.edit_request(edited, edited.requester, {"priority": 3}, edited.version)
     form = MultiDict({"all_matching": "1", "view": "description=view+me&sort=id"})
-    assert list_actions.selected_rows(REQUESTS, form) == {edited.id: 2, plain.id: 1}
+    assert listing_bulk.selected_rows(REQUESTS, form) == {edited.id: 2, plain.id: 1}
 
 
 def test_too_many_rows_are_refused(make):
     for _ in range(4):
         make.task(status="running")
     form = MultiDict({"all_matching": "1", "view": "status=running"})
-    with pytest.raises(list_actions.TooManyRows, match="at most 3"):
-        list_actions.selected_rows(TASKS, form, limit=3)
+    with pytest.raises(listing_bulk.TooManyRows, match="at most 3"):
+        listing_bulk.selected_rows(TASKS, form, limit=3)
 
 
 def test_a_bad_view_is_refused():
     with pytest.raises(InvalidInput, match="Fix the filters"):
-        list_actions.selected_rows(TASKS, MultiDict({"all_matching": "1", "view": "id=x"}))
+        listing_bulk.selected_rows(TASKS, MultiDict({"all_matching": "1", "view": "id=x"}))
 
 
 def test_task_action_gives_a_result_per_task(make, prodmgr):

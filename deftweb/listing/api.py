@@ -4,7 +4,7 @@ cursor (the request and task APIs each serve their table through it)."""
 from flask_smorest import abort
 from werkzeug.datastructures import MultiDict
 
-from deftweb.services.listing import Table
+from deftweb.listing.table import Table
 
 
 def page_as_json(table: Table, args: dict) -> dict:

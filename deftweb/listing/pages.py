@@ -12,12 +12,13 @@ from flask import (
     url_for,
 )
 
-from deftweb.blueprints.listing_cells import choice_options, table_rows
 from deftweb.htmx import render_page_or_fragment
+from deftweb.listing import bulk as listing_bulk
+from deftweb.listing import export
+from deftweb.listing.bulk import BULK_LIMIT
+from deftweb.listing.cells import choice_options, table_rows
+from deftweb.listing.table import PAGE_SIZES, Listing, Page, Table
 from deftweb.models import db, utcnow
-from deftweb.services import export, list_actions
-from deftweb.services.list_actions import BULK_LIMIT
-from deftweb.services.listing import PAGE_SIZES, Listing, Page, Table
 
 #: URL keys that only move through the table; a new filter or sort starts again at page 1.
 PAGING_KEYS = ("after", "before", "page")
@@ -117,11 +118,11 @@ def count_table(table: Table):
 
 def bulk_action(table: Table, actions: dict, act):
     """Run `act(action, rows)` on the rows the bulk form names (id -> the version shown, see
-    `list_actions.selected_rows`); show one result per row."""
+    `listing_bulk.selected_rows`); show one result per row."""
     action = request.form.get("action", "")
     if action not in actions:
         abort(400, f"Choose one of: {', '.join(actions.values())}.")
-    rows = list_actions.selected_rows(table, request.form)
+    rows = listing_bulk.selected_rows(table, request.form)
     results = act(action, rows)
     db.session.commit()
     view = request.form.get("view", "")

@@ -1,6 +1,6 @@
 """API list endpoints: the tables' filters, cursor paging, problem details, OpenAPI."""
 
-from deftweb.services import listing
+from deftweb.listing import table as listing_table
 
 
 def test_tasks_page_by_cursor(client, member, make):
@@ -45,7 +45,7 @@ def test_page_size_is_checked(client, member):
 
 
 def test_capped_count(client, member, make, monkeypatch):
-    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing_table, "COUNT_CAP", 3)
     for _ in range(25):
         make.task()
     body = client.get("/api/v1/tasks?size=20").get_json()

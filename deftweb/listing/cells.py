@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flask import url_for
 from markupsafe import Markup, escape
 
-from deftweb.services.listing import Column, Listing, Page
+from deftweb.listing.table import Column, Listing, Page
 
 #: Column kinds that link to the row's own page: (endpoint, URL argument).
 DETAIL_PAGES = {
