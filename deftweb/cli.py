@@ -12,7 +12,7 @@ from deftweb.database import begin_write
 from deftweb.dsn_command import dsn_group
 from deftweb.jedi_command import sync_jedi_command
 from deftweb.models import Request, db
-from deftweb.notify_command import send_notifications_command
+from deftweb.notifications.cli import send_notifications_command
 from deftweb.reference_data import ensure_reference_data
 from deftweb.services.demo_data import database_is_empty, load_demo_data
 from deftweb.services.task_generator import generate_tasks

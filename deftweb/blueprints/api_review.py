@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.models import db
+from deftweb.notifications import watchers
 from deftweb.schemas.review import (
     CommentArgsSchema,
     HistoryEntrySchema,
@@ -16,7 +17,7 @@ from deftweb.schemas.review import (
     TransitionResultSchema,
     WatchSchema,
 )
-from deftweb.services import notifications, review_moves, review_views, workflow
+from deftweb.services import review_moves, review_views, workflow
 from deftweb.services.request_views import get_request
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
@@ -107,7 +108,7 @@ def get_watch(request_id: int):
 @login_required
 def put_watch(request_id: int):
     """Watch a request: be told about every move, edit and comment."""
-    return _set_watch(request_id, notifications.watch)
+    return _set_watch(request_id, watchers.watch)
 
 
 @blp.delete("/requests/<id:request_id>/watch")
@@ -115,7 +116,7 @@ def put_watch(request_id: int):
 @login_required
 def delete_watch(request_id: int):
     """Stop watching (the requester and cc addresses are always told)."""
-    return _set_watch(request_id, notifications.unwatch)
+    return _set_watch(request_id, watchers.unwatch)
 
 
 def _set_watch(request_id: int, change) -> dict:
@@ -127,6 +128,6 @@ def _set_watch(request_id: int, change) -> dict:
 
 def _watch_state(production_request) -> dict:
     return {
-        "watching": notifications.is_watching(production_request, current_user),
-        "watchers": notifications.watchers_of(production_request),
+        "watching": watchers.is_watching(production_request, current_user),
+        "watchers": watchers.watchers_of(production_request),
     }

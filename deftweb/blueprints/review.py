@@ -14,14 +14,8 @@ from deftweb.listing import bulk as listing_bulk
 from deftweb.listing.pages import bulk_action
 from deftweb.models import Request, RequestStatus, RequestType, db
 from deftweb.models.transitions import BULK_ACTION_LABELS
-from deftweb.services import (
-    notifications,
-    request_list,
-    request_views,
-    review_moves,
-    review_views,
-    workflow,
-)
+from deftweb.notifications import watchers
+from deftweb.services import request_list, request_views, review_moves, review_views, workflow
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -73,8 +67,8 @@ def page_context(production_request) -> dict:
         "discussion": review_views.discussion_of(production_request.id),
         "editable": [f for f in EDIT_FORM_FIELDS if f in editable],
         "field_labels": EDIT_FORM_FIELDS,
-        "watch_reason": notifications.watch_reason(production_request, user),
-        "watchers": notifications.watchers_of(production_request),
+        "watch_reason": watchers.watch_reason(production_request, user),
+        "watchers": watchers.watchers_of(production_request),
         "can_comment": policy.can_comment_on_request(user, production_request),
         "can_define_tasks": policy.can_define_tasks(user, production_request),
         "errors": {},
@@ -182,11 +176,11 @@ def watch(request_id: int):
     production_request = request_views.get_request(request_id)
     policy.require(policy.can_watch_request(current_user, production_request))
     if request.form.get("watch") == "off":
-        notifications.unwatch(production_request, current_user)
-        if notifications.is_watching(production_request, current_user):
+        watchers.unwatch(production_request, current_user)
+        if watchers.is_watching(production_request, current_user):
             return _after_change(request_id, "You are named on this request: you are always told.")
         return _after_change(request_id, "You no longer watch this request.")
-    notifications.watch(production_request, current_user)
+    watchers.watch(production_request, current_user)
     return _after_change(request_id, "You watch this request now.")
 
 

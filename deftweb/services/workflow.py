@@ -13,7 +13,7 @@ from deftweb.errors import Conflict, InvalidFields, InvalidInput, NotAllowed
 from deftweb.field_checks import as_text
 from deftweb.models import HistoryKind, Request, RequestHistory, User, db, utcnow
 from deftweb.models.transitions import find_transition, transitions_from
-from deftweb.services import notifications
+from deftweb.notifications import watchers
 from deftweb.services.request_validation import check_reviewed_fields
 
 COMMENT_MAX_LENGTH = 5000
@@ -144,7 +144,7 @@ def _record(request, actor, kind, comment, source=None, target=None, diff=None) 
     )
     db.session.add(entry)
     db.session.flush()
-    notifications.tell_watchers(request, entry)
+    watchers.tell_watchers(request, entry)
     return entry
 
 

@@ -16,7 +16,8 @@ from deftweb.models import (
     Task,
     db,
 )
-from deftweb.services import notifications, review_moves, workflow
+from deftweb.notifications import watchers
+from deftweb.services import review_moves, workflow
 from deftweb.services.workflow import StaleRequest
 
 S = RequestStatus
@@ -153,18 +154,18 @@ def test_actor_and_digest_readers(cast, make):
     request, requester, convener, _ = cast
     requester.notify_mode = NotifyMode.DIGEST
     watcher = make.user()
-    notifications.watch(request, watcher)
-    notifications.watch(request, watcher)
-    notifications.watch(request, convener)
+    watchers.watch(request, watcher)
+    watchers.watch(request, watcher)
+    watchers.watch(request, convener)
     workflow.transition(request, S.REGISTERED, convener, 1)
     mails = {m.recipient: m for m in outbox(request)}
     assert set(mails) == {requester.email, "physics-conveners@example.cern", watcher.email}
     assert mails[requester.email].digest
     assert not mails[watcher.email].digest
     assert "you watch this request" in mails[watcher.email].body
-    notifications.unwatch(request, watcher)
-    assert not notifications.is_watching(request, watcher)
-    assert notifications.is_watching(request, requester)
+    watchers.unwatch(request, watcher)
+    assert not watchers.is_watching(request, watcher)
+    assert watchers.is_watching(request, requester)
 
 
 def test_edit_respects_field_rules_and_records_the_diff(cast):

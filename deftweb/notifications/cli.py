@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from deftweb.database import begin_write
 from deftweb.models import db, utcnow
-from deftweb.services.notification_sender import (
+from deftweb.notifications.sender import (
     Outcome,
     claim_digests,
     claim_immediate,

@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 
 from deftweb import create_app
 from deftweb.models import OutboxMessage, db
-from deftweb.notify_command import send_due
+from deftweb.notifications.cli import send_due
 from tests.conftest import app_settings
 from tests.mail import smtp_server
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from deftweb.models import GlobalRole, NotifyMode, RequestStatus, RequestType, db
-from deftweb.notify_command import send_due
+from deftweb.notifications.cli import send_due
 from deftweb.services import workflow
 from tests.mail import free_port
 from tests.services.test_workflow import outbox

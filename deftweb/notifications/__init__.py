@@ -1,0 +1,1 @@
+"""Notifications: watchers and the outbox a change writes, the sender that delivers it, digests."""
