@@ -81,13 +81,11 @@ def _register_blueprints(app: Flask) -> None:
     from deftweb.accounts import api as account_api
     from deftweb.auth import pages as auth_views
     from deftweb.blueprints import (
-        api_datasets,
         api_filing,
         api_metatasks,
         api_requests,
         api_review,
         api_tasks,
-        datasets,
         filing,
         main,
         metatasks,
@@ -97,9 +95,11 @@ def _register_blueprints(app: Flask) -> None:
         task_actions,
         tasks,
     )
+    from deftweb.datasets import api as dataset_api
+    from deftweb.datasets import pages as dataset_pages
 
     pages = (main, requests, tasks, health, auth_views, filing, request_templates, review)
-    pages += (task_actions, metatasks, profile_pages, admin_pages, datasets)
+    pages += (task_actions, metatasks, profile_pages, admin_pages, dataset_pages)
     for module in pages:
         app.register_blueprint(module.bp)
     apis = (
@@ -109,7 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         api_review,
         api_metatasks,
         account_api,
-        api_datasets,
+        dataset_api,
     )
     for module in apis:
         api.register_blueprint(module.blp)

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from deftweb.database import begin_write
-from deftweb.dsn_command import dsn_group
+from deftweb.datasets.cli import dsn_group
 from deftweb.jedi_command import sync_jedi_command
 from deftweb.models import Request, db
 from deftweb.notifications.cli import send_notifications_command

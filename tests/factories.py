@@ -4,6 +4,7 @@ import itertools
 
 import sqlalchemy as sa
 
+from deftweb.datasets.nomenclature import parse
 from deftweb.models import (
     Dataset,
     GlobalRole,
@@ -21,7 +22,6 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.nomenclature import parse
 from deftweb.services.task_ids import allocate_task_ids
 
 _serial = itertools.count(1)

@@ -310,7 +310,7 @@ def can_bulk_move_requests(user) -> bool:
     return can_use_review_queue(user)
 
 
-# --- Datasets: who may register which names (deftweb.services.dataset_registry) -----------------
+# --- Datasets: who may register which names (deftweb.datasets.registry) -----------------
 # Official names (mc, data, physics containers) are production's: production managers only.
 # `group.<account>.` names belong to the working group behind the Rucio group account;
 # `user.<nick>.` names to the user whose username is nick (Rucio: user scope = account).

@@ -13,6 +13,7 @@ import networkx as nx
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import fromstring
 
+from deftweb.datasets import nomenclature
 from deftweb.errors import InvalidInput
 from deftweb.field_checks import Problems, whole_number
 from deftweb.models import (
@@ -27,7 +28,6 @@ from deftweb.models import (
     StepStatus,
     db,
 )
-from deftweb.services import nomenclature
 from deftweb.services.slice_validation import MAX_EVENTS
 from deftweb.services.task_parameters import StepError, prod_step_of
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from deftweb.datasets import nomenclature
+from deftweb.datasets.nomenclature import NomenclatureError
 from deftweb.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.models import (
     Campaign,
@@ -23,8 +25,6 @@ from deftweb.models import (
     db,
 )
 from deftweb.models.base import integer_range
-from deftweb.services import nomenclature
-from deftweb.services.nomenclature import NomenclatureError
 from deftweb.services.slice_validation import (
     SLICE_FIELDS,
     STEP_FIELDS,

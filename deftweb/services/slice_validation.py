@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from deftweb.datasets import nomenclature
+from deftweb.datasets.nomenclature import NomenclatureError
 from deftweb.field_checks import Problems, as_text, sentence, text_field, whole_number
 from deftweb.models import RequestType, Slice, db
 from deftweb.models.base import integer_range
-from deftweb.services import nomenclature
-from deftweb.services.nomenclature import NomenclatureError
 
 MAX_STEPS = 20
 

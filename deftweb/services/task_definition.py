@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from deftweb.datasets import nomenclature
 from deftweb.models import (
     AuditEvent,
     Request,
@@ -19,7 +20,6 @@ from deftweb.models import (
     Task,
     db,
 )
-from deftweb.services import nomenclature
 from deftweb.services.task_ids import allocate_task_ids
 from deftweb.services.task_parameters import (
     Origin,

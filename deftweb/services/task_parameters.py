@@ -7,7 +7,7 @@ parameter set follows prodtask's `deftcore/protocol/task.json` and `taskdef.py`.
 import re
 from dataclasses import dataclass
 
-from deftweb.services import nomenclature
+from deftweb.datasets import nomenclature
 
 VO = "atlas"
 PROD_SOURCE_LABEL = "managed"

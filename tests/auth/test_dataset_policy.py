@@ -3,9 +3,9 @@
 from flask_login import AnonymousUserMixin
 
 from deftweb.auth import policy
+from deftweb.datasets.nomenclature import parse
+from deftweb.datasets.rucio_groups import RUCIO_GROUP_WORKING_GROUPS, working_group_of
 from deftweb.models import GlobalRole
-from deftweb.services.nomenclature import parse
-from deftweb.services.rucio_groups import RUCIO_GROUP_WORKING_GROUPS, working_group_of
 
 PEOPLE = {
     "nobody": {},

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from deftweb import audit
 from deftweb.auth import policy
+from deftweb.datasets.nomenclature import DatasetName, NomenclatureError, parse
+from deftweb.datasets.rucio_groups import working_group_of
 from deftweb.errors import Conflict, InvalidInput, NotAllowed, Refusal
 from deftweb.models import Dataset, DatasetStatus, Task, User, db, utcnow
-from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
-from deftweb.services.rucio_groups import working_group_of
 
 #: Most names one pasted list may hold (a larger list is refused whole, before any check).
 MAX_LINES = 1000

@@ -4,11 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
+from deftweb.datasets import name_check
+from deftweb.datasets import queries as dataset_queries
+from deftweb.datasets import registry as dataset_registry
+from deftweb.datasets import table as dataset_table
 from deftweb.errors import show_refusals_in
 from deftweb.htmx import render_page_or_fragment
 from deftweb.listing.pages import export_table, show_table
 from deftweb.models import db
-from deftweb.services import dataset_check, dataset_list, dataset_registry, dataset_views
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 CHECK_TARGET = "check-results"
@@ -18,20 +21,20 @@ CHECK_TARGET = "check-results"
 @login_required
 def index():
     """The registry: filters, sort, chosen columns and the page, all in the URL."""
-    return show_table(dataset_list.TABLE)
+    return show_table(dataset_table.TABLE)
 
 
 @bp.get("/export.<any(csv, json):file_format>")
 @login_required
 def export(file_format: str):
     """Every dataset of the current view, streamed as CSV or JSON."""
-    return export_table(dataset_list.TABLE, file_format)
+    return export_table(dataset_table.TABLE, file_format)
 
 
 @bp.get("/<id:dataset_id>")
 @login_required
 def detail(dataset_id: int):
-    dataset = dataset_views.get_dataset(dataset_id)
+    dataset = dataset_queries.get_dataset(dataset_id)
     return _detail_page(dataset)
 
 
@@ -50,7 +53,7 @@ def by_name():
 @login_required
 def fill(dataset_id: int):
     """Put registered datasets (pasted, one per line) into this container."""
-    container = dataset_views.get_dataset(dataset_id)
+    container = dataset_queries.get_dataset(dataset_id)
     names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
     show_refusals_in(
         lambda refusal: (
@@ -68,7 +71,7 @@ def fill(dataset_id: int):
 @login_required
 def delete(dataset_id: int):
     """Mark a dataset or container deleted; its name can never be registered again."""
-    dataset = dataset_views.get_dataset(dataset_id)
+    dataset = dataset_queries.get_dataset(dataset_id)
     show_refusals_in(
         lambda refusal: (_detail_page(dataset, delete_error=refusal.message), refusal.status)
     )
@@ -83,7 +86,7 @@ def delete(dataset_id: int):
 def check():
     """Check names as they are typed: the page, or (htmx) the results under the text box."""
     text = request.form.get("names", "") if request.method == "POST" else ""
-    checks, left_out = dataset_check.check_names(text)
+    checks, left_out = name_check.check_names(text)
     context = {"names": text, "checks": checks, "left_out": left_out}
     return render_page_or_fragment(
         "datasets/check.html", "datasets/_check_results.html", target=CHECK_TARGET, **context
@@ -116,13 +119,13 @@ def register():
 
 
 def _detail_page(dataset, fill_names: str = "", **errors):
-    contents, contents_count = dataset_views.contents_of(dataset.id)
-    name = dataset_views.parsed_name(dataset)
+    contents, contents_count = dataset_queries.contents_of(dataset.id)
+    name = dataset_queries.parsed_name(dataset)
     return render_template(
         "datasets/detail.html",
         dataset=dataset,
         name=name,
-        registered_by=dataset_views.registered_by(dataset),
+        registered_by=dataset_queries.registered_by(dataset),
         contents=contents,
         contents_count=contents_count,
         can_fill=policy.can_fill_container(current_user, dataset, name),

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from deftweb.services.nomenclature import NomenclatureError, parse
+from deftweb.datasets.nomenclature import NomenclatureError, parse
 
 
 @click.group("dsn")

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from deftweb.auth import policy
+from deftweb.datasets.nomenclature import DatasetName, NomenclatureError, parse
 from deftweb.models import Dataset, User, db
 from deftweb.models.datasets import container_contents
-from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
 
 #: Datasets of a container shown on its page; the list page filters the rest.
 CONTENTS_SHOWN = 500

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.database import begin_write
+from deftweb.datasets import registry as dataset_registry
 from deftweb.errors import Refusal
 from deftweb.models import Dataset, GlobalRole, User, UserRole, db
-from deftweb.services import dataset_registry
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]
 

@@ -4,8 +4,8 @@ import re
 
 import sqlalchemy as sa
 
+from deftweb.datasets import registry as dataset_registry
 from deftweb.models import Dataset, DatasetStatus, db
-from deftweb.services import dataset_registry
 
 CONTAINER = (
     "mc23_13p6TeV.601229.PhPy8EG_A14_ttbar_hdamp258p75_SingleLep.recon.AOD.e8514_s4162_r14622"

@@ -8,8 +8,8 @@ import re
 from dataclasses import asdict, dataclass
 from functools import partial
 
+from deftweb.datasets.rucio_groups import working_group_of
 from deftweb.errors import InvalidInput
-from deftweb.services.rucio_groups import working_group_of
 
 DATASET_NAME_MAX = 255  # DEFT's limit for an output dataset name, suffixes included
 #: Task IDs in names stay below this (twelve digits), parsed or composed.

@@ -3,9 +3,9 @@
 import marshmallow as ma
 from marshmallow.validate import Length
 
-from deftweb.services.dataset_registry import MAX_LINES
-from deftweb.services.dataset_views import registered_by
-from deftweb.services.nomenclature import DATASET_NAME_MAX
+from deftweb.datasets.nomenclature import DATASET_NAME_MAX
+from deftweb.datasets.queries import registered_by
+from deftweb.datasets.registry import MAX_LINES
 
 #: Room for a `scope:` prefix (25 characters and the colon) in front of the longest name.
 NAME_INPUT_MAX = DATASET_NAME_MAX + 26

@@ -4,8 +4,10 @@ from flask_login import current_user, login_required
 from flask_smorest import abort
 
 from deftweb.api import api_blueprint
-from deftweb.models import db
-from deftweb.schemas.datasets import (
+from deftweb.datasets import queries as dataset_queries
+from deftweb.datasets import registry as dataset_registry
+from deftweb.datasets.nomenclature import parse
+from deftweb.datasets.schemas import (
     BulkRegisterArgsSchema,
     BulkResultSchema,
     DatasetNameSchema,
@@ -13,8 +15,7 @@ from deftweb.schemas.datasets import (
     ParseArgsSchema,
     RegisterArgsSchema,
 )
-from deftweb.services import dataset_registry, dataset_views
-from deftweb.services.nomenclature import parse
+from deftweb.models import db
 
 blp = api_blueprint("api_datasets", __name__, "Dataset names and the dataset registry")
 REFUSALS = (
@@ -51,7 +52,7 @@ def parse_name(args):
 @login_required
 def get_dataset(dataset_id: int):
     """One registered dataset or container, with its datasets or containers."""
-    return dataset_views.get_dataset(dataset_id)
+    return dataset_queries.get_dataset(dataset_id)
 
 
 @blp.delete("/datasets/<id:dataset_id>")
@@ -61,7 +62,7 @@ def get_dataset(dataset_id: int):
 @login_required
 def delete_dataset(dataset_id: int):
     """Mark a dataset or container deleted (409 if deleted already); its name stays taken."""
-    dataset = dataset_registry.delete_dataset(current_user, dataset_views.get_dataset(dataset_id))
+    dataset = dataset_registry.delete_dataset(current_user, dataset_queries.get_dataset(dataset_id))
     db.session.commit()
     return dataset
 

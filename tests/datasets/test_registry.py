@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from deftweb.datasets import registry
+from deftweb.datasets.registry import AlreadyRegistered
 from deftweb.errors import Conflict, NotAllowed, Refusal
 from deftweb.models import AuditEvent, Dataset, DatasetStatus, GlobalRole, db
-from deftweb.services import dataset_registry as registry
-from deftweb.services.dataset_registry import AlreadyRegistered
 
 CONTAINER = (
     "mc23_13p6TeV.601229.PhPy8EG_A14_ttbar_hdamp258p75_SingleLep.recon.AOD.e8514_s4162_r14622"

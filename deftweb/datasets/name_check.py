@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from deftweb.datasets.nomenclature import DatasetName, NomenclatureError, parse
+from deftweb.datasets.registry import registry_name
 from deftweb.models import Dataset, db
-from deftweb.services.dataset_registry import registry_name
-from deftweb.services.nomenclature import DatasetName, NomenclatureError, parse
 
 #: Lines checked at once; the page says when a paste holds more.
 MAX_CHECKED_LINES = 500

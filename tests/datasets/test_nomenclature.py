@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deftweb.services.nomenclature import (
+from deftweb.datasets.nomenclature import (
     NomenclatureError,
     check_ami_tag,
     check_data_type,

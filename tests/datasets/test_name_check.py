@@ -2,7 +2,7 @@
 
 import pytest
 
-from deftweb.services.dataset_check import MAX_CHECKED_LINES, check_name, check_names
+from deftweb.datasets.name_check import MAX_CHECKED_LINES, check_name, check_names
 
 OFFICIAL = "mc23_13p6TeV.601229.PhPy8EG_A14.recon.AOD.e8514_s4162_r14622"
 

@@ -1,0 +1,2 @@
+"""Datasets: the ATLAS nomenclature, the dataset registry, the name checker, and their pages,
+API and command."""
