@@ -11,7 +11,8 @@ from flask_login import login_required
 from deftweb.listing.pages import render_listing
 from deftweb.listing.table import Page
 from deftweb.models import Request, Task, db
-from deftweb.services import request_list, task_list
+from deftweb.requests import table as request_table
+from deftweb.services import task_list
 
 bp = Blueprint("prodtask_style", __name__, url_prefix="/bench/prodtask")
 
@@ -38,7 +39,7 @@ def tasks():
 @bp.get("/requests")
 @login_required
 def requests():
-    return _datatable(request_list.TABLE)
+    return _datatable(request_table.TABLE)
 
 
 def _datatable(table):

@@ -23,10 +23,10 @@ from bench.define_tasks import _ensure_pg_database
 from deftweb import create_app
 from deftweb.models import Membership, User, WorkingGroup, db
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services import filing
-from deftweb.services.request_documents import document_of
+from deftweb.requests import filing
+from deftweb.requests.documents import document_of
 from tests.databases import reset_database
-from tests.filing_data import form_fields, mc_document
+from tests.requests.filing_data import form_fields, mc_document
 
 PG_URL = os.environ.get(
     "DEFTWEB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/deftweb_bench_filing"

@@ -81,31 +81,29 @@ def _register_blueprints(app: Flask) -> None:
     from deftweb.accounts import api as account_api
     from deftweb.auth import pages as auth_views
     from deftweb.blueprints import (
-        api_filing,
         api_metatasks,
-        api_requests,
         api_review,
         api_tasks,
-        filing,
         main,
         metatasks,
-        request_templates,
-        requests,
         review,
         task_actions,
         tasks,
     )
     from deftweb.datasets import api as dataset_api
     from deftweb.datasets import pages as dataset_pages
+    from deftweb.requests import api as request_api
+    from deftweb.requests import filing_api, filing_pages, template_pages
+    from deftweb.requests import pages as request_pages
 
-    pages = (main, requests, tasks, health, auth_views, filing, request_templates, review)
+    pages = (main, request_pages, tasks, health, auth_views, filing_pages, template_pages, review)
     pages += (task_actions, metatasks, profile_pages, admin_pages, dataset_pages)
     for module in pages:
         app.register_blueprint(module.bp)
     apis = (
-        api_requests,
+        request_api,
         api_tasks,
-        api_filing,
+        filing_api,
         api_review,
         api_metatasks,
         account_api,

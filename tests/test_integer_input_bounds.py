@@ -7,8 +7,8 @@ import networkx as nx
 import pytest
 
 from deftweb.models import GlobalRole
-from tests.blueprints.test_filing_pages import form_of
-from tests.filing_data import mc_document, mc_slice
+from tests.requests.filing_data import mc_document, mc_slice
+from tests.requests.test_filing_pages import form_of
 
 HUGE = 10**20
 INTEGER_MAX = 2**31 - 1

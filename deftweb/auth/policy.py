@@ -337,7 +337,7 @@ def can_delete_dataset(user, dataset, name) -> bool:
     return dataset is not None and can_register_dataset(user, name)
 
 
-# --- Filing: new requests, drafts, clones (deftweb.services.filing) ------------------------------
+# --- Filing: new requests, drafts, clones (deftweb.requests.filing) ------------------------------
 
 
 def can_clone_request(user, request) -> bool:

@@ -10,6 +10,8 @@ from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.models import db
 from deftweb.notifications import watchers
+from deftweb.requests import workflow
+from deftweb.requests.queries import get_request
 from deftweb.schemas.review import (
     CommentArgsSchema,
     HistoryEntrySchema,
@@ -17,8 +19,7 @@ from deftweb.schemas.review import (
     TransitionResultSchema,
     WatchSchema,
 )
-from deftweb.services import review_moves, review_views, workflow
-from deftweb.services.request_views import get_request
+from deftweb.services import review_moves, review_views
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
 REFUSALS = (

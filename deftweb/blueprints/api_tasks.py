@@ -9,6 +9,7 @@ from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.listing.api import page_as_json
 from deftweb.models import Task, db
+from deftweb.requests import queries as request_queries
 from deftweb.schemas.tasks import (
     ActionResultSchema,
     BulkActionResultSchema,
@@ -24,7 +25,7 @@ from deftweb.schemas.tasks import (
     TaskPageSchema,
     TaskSchema,
 )
-from deftweb.services import jedi_sync, request_views, task_actions, task_list, task_views
+from deftweb.services import jedi_sync, task_actions, task_list, task_views
 from deftweb.services.task_definition import define_tasks
 
 blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
@@ -55,7 +56,7 @@ def get_task(task_id: int):
 @login_required
 def get_request_tasks(args, request_id: int):
     """The tasks of a request, by task id, a page at a time."""
-    request_views.get_request(request_id)
+    request_queries.get_request(request_id)
     query = sa.select(Task).where(Task.request_id == request_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     page, per_page = args["page"], args["per_page"]
@@ -123,7 +124,7 @@ def post_task_status(args):
 @login_required
 def post_define_tasks(request_id: int):
     """Run task definition again (after fixing what failed); `error` says why it failed."""
-    production_request = request_views.get_request(request_id, policy.can_define_tasks)
+    production_request = request_queries.get_request(request_id, policy.can_define_tasks)
     ids = define_tasks(production_request, current_user)
     db.session.commit()
     return {"task_ids": ids, "error": production_request.error}

@@ -8,7 +8,8 @@ from deftweb.auth import policy
 from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
 from deftweb.models import WorkingGroup, db
-from deftweb.services import metatasks, request_views, task_views
+from deftweb.requests import queries as request_queries
+from deftweb.services import metatasks, task_views
 from deftweb.services.metatask_import import import_metatask, read_graphml
 from deftweb.services.task_actions import RULES
 
@@ -22,7 +23,7 @@ def load_task_graph(task_id: int):
 
 
 def load_request_graph(request_id: int):
-    production_request = request_views.get_request(request_id, content=True)
+    production_request = request_queries.get_request(request_id, content=True)
     return production_request, metatasks.request_graph(production_request)
 
 

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from deftweb.auth import policy
-from deftweb.blueprints.requests import bp as request_pages
 from deftweb.errors import InvalidInput, Refusal, error_page, show_refusals_in
 from deftweb.htmx import render_page_or_fragment, wants_fragment
 from deftweb.listing import bulk as listing_bulk
@@ -15,7 +14,11 @@ from deftweb.listing.pages import bulk_action
 from deftweb.models import Request, RequestStatus, RequestType, db
 from deftweb.models.transitions import BULK_ACTION_LABELS
 from deftweb.notifications import watchers
-from deftweb.services import request_list, request_views, review_moves, review_views, workflow
+from deftweb.requests import queries as request_queries
+from deftweb.requests import table as request_table
+from deftweb.requests import workflow
+from deftweb.requests.pages import bp as request_pages
+from deftweb.services import review_moves, review_views
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -60,7 +63,7 @@ def page_context(production_request) -> dict:
         editable = frozenset()  # a draft is edited in full on the filing page ("Edit draft")
     return {
         "req": production_request,
-        "tasks": request_views.tasks_of_request(production_request.id),
+        "tasks": request_queries.tasks_of_request(production_request.id),
         "moves": workflow.available_moves(production_request, user),
         "timeline": review_views.timeline(production_request),
         "history": review_views.history_of(production_request.id),
@@ -89,7 +92,7 @@ def _after_change(request_id: int, message: str):
     db.session.commit()
     flash(message, "success")
     if wants_fragment():
-        return render_request_page(request_views.get_request(request_id, content=True))
+        return render_request_page(request_queries.get_request(request_id, content=True))
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -122,7 +125,7 @@ def _form_version() -> int:
 @request_pages.get("/<id:request_id>")
 @login_required
 def detail(request_id: int):
-    return render_request_page(request_views.get_request(request_id, content=True))
+    return render_request_page(request_queries.get_request(request_id, content=True))
 
 
 @request_pages.post("/bulk", endpoint="bulk")
@@ -132,7 +135,7 @@ def table_bulk():
     policy.require(policy.can_bulk_move_requests(current_user))
     comment = request.form.get("comment", "")
     return bulk_action(
-        request_list.TABLE,
+        request_table.TABLE,
         BULK_ACTION_LABELS,
         lambda action, rows: review_moves.act_on_table_rows(current_user, action, rows, comment),
     )
@@ -141,7 +144,7 @@ def table_bulk():
 @bp.post("/requests/<id:request_id>/transition")
 @login_required
 def transition(request_id: int):
-    production_request = request_views.get_request(request_id)
+    production_request = request_queries.get_request(request_id)
     _show_refusals_in_page(production_request)
     target = request.form.get("to", "")
     comment = request.form.get("comment", "")
@@ -152,7 +155,7 @@ def transition(request_id: int):
 @bp.post("/requests/<id:request_id>/fields")
 @login_required
 def edit(request_id: int):
-    production_request = request_views.get_request(request_id)
+    production_request = request_queries.get_request(request_id)
     _show_refusals_in_page(production_request)
     changes = {f: request.form[f] for f in EDIT_FORM_FIELDS if f in request.form}
     entry = workflow.edit_request(production_request, current_user, changes, _form_version())
@@ -163,7 +166,7 @@ def edit(request_id: int):
 @bp.post("/requests/<id:request_id>/comments")
 @login_required
 def comment(request_id: int):
-    production_request = request_views.get_request(request_id)
+    production_request = request_queries.get_request(request_id)
     policy.require(policy.can_comment_on_request(current_user, production_request))
     _show_refusals_in_page(production_request)
     workflow.add_comment(production_request, current_user, request.form.get("comment", ""))
@@ -173,7 +176,7 @@ def comment(request_id: int):
 @bp.post("/requests/<id:request_id>/watch")
 @login_required
 def watch(request_id: int):
-    production_request = request_views.get_request(request_id)
+    production_request = request_queries.get_request(request_id)
     policy.require(policy.can_watch_request(current_user, production_request))
     if request.form.get("watch") == "off":
         watchers.unwatch(production_request, current_user)

@@ -11,7 +11,8 @@ from deftweb.htmx import flash
 from deftweb.listing import bulk as listing_bulk
 from deftweb.models import Task, db
 from deftweb.models.base import stored_integer
-from deftweb.services import request_views, task_actions, task_views
+from deftweb.requests import queries as request_queries
+from deftweb.services import task_actions, task_views
 from deftweb.services.task_definition import define_tasks
 
 bp = Blueprint("task_actions", __name__)
@@ -62,7 +63,7 @@ def bulk():
 @login_required
 def define(request_id: int):
     """Run task definition again, after what failed has been fixed."""
-    production_request = request_views.get_request(request_id, policy.can_define_tasks)
+    production_request = request_queries.get_request(request_id, policy.can_define_tasks)
     ids = define_tasks(production_request, current_user)
     db.session.commit()
     if ids:

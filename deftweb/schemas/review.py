@@ -4,8 +4,8 @@ import marshmallow as ma
 from marshmallow.validate import Length, OneOf
 
 from deftweb.models import Request, RequestStatus
+from deftweb.requests.workflow import COMMENT_MAX_LENGTH
 from deftweb.schema_fields import ColumnInteger
-from deftweb.services.workflow import COMMENT_MAX_LENGTH
 
 
 class TransitionArgsSchema(ma.Schema):

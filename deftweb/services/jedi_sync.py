@@ -22,7 +22,7 @@ from deftweb.models import (
     utcnow,
 )
 from deftweb.models.transitions import find_transition
-from deftweb.services import workflow
+from deftweb.requests import workflow
 
 COUNTERS = ("total_events", "processed_events", "total_jobs", "done_jobs", "failed_jobs")
 #: JEDI statuses that DEFT's task table has no word for, and the DEFT status they show as.

@@ -28,7 +28,7 @@ from deftweb.models import (
     StepStatus,
     db,
 )
-from deftweb.services.slice_validation import MAX_EVENTS
+from deftweb.requests.slice_validation import MAX_EVENTS
 from deftweb.services.task_parameters import StepError, prod_step_of
 
 #: Most steps one imported meta-task may hold.

@@ -15,7 +15,7 @@ from deftweb.errors import InvalidInput, Refusal
 from deftweb.listing.bulk import RowResult
 from deftweb.models import Request, RequestHistory, RequestStatus, User, db
 from deftweb.models.transitions import BULK_ACTIONS, bulk_target
-from deftweb.services import workflow
+from deftweb.requests import workflow
 from deftweb.services.task_definition import define_tasks
 
 

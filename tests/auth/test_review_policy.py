@@ -17,7 +17,8 @@ from deftweb.models import (
     RequestType,
     db,
 )
-from deftweb.services import review_views, workflow
+from deftweb.requests import workflow
+from deftweb.services import review_views
 
 S = RequestStatus
 PEOPLE = {

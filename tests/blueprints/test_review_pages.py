@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.models import GlobalRole, RequestHistory, RequestStatus, RequestType, db
-from deftweb.services import workflow
+from deftweb.requests import workflow
 
 S = RequestStatus
 HTMX = {"HX-Request": "true"}

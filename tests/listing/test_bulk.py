@@ -6,8 +6,9 @@ from werkzeug.datastructures import MultiDict
 from deftweb.errors import InvalidInput
 from deftweb.listing import bulk as listing_bulk
 from deftweb.models import GlobalRole, JediCommand, db
-from deftweb.services import review_moves, task_actions, workflow
-from deftweb.services.request_list import TABLE as REQUESTS
+from deftweb.requests import workflow
+from deftweb.requests.table import TABLE as REQUESTS
+from deftweb.services import review_moves, task_actions
 from deftweb.services.task_list import TABLE as TASKS
 
 

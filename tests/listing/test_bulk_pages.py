@@ -5,7 +5,7 @@ import re
 import pytest
 
 from deftweb.models import RequestStatus, RequestType
-from deftweb.services import workflow
+from deftweb.requests import workflow
 
 S = RequestStatus
 #: What htmx sends with the bulk form (`hx-post`, `hx-target="#bulk-results"`).

@@ -6,9 +6,9 @@ import pytest
 
 from deftweb.models import GlobalRole, NotifyMode, RequestStatus, RequestType, db
 from deftweb.notifications.cli import send_due
-from deftweb.services import workflow
+from deftweb.requests import workflow
 from tests.mail import free_port
-from tests.services.test_workflow import outbox
+from tests.requests.test_workflow import outbox
 
 S = RequestStatus
 

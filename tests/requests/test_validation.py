@@ -3,8 +3,8 @@ of the problem it must cause (and its message, in part)."""
 
 import pytest
 
-from deftweb.services.request_validation import MAX_SLICES, validate_request
-from tests.filing_data import AOD, MC_CHAIN, mc_document, mc_slice
+from deftweb.requests.validation import MAX_SLICES, validate_request
+from tests.requests.filing_data import AOD, MC_CHAIN, mc_document, mc_slice
 
 
 def step(name, tag, formats="AOD", config=None):

@@ -14,12 +14,18 @@ from flask import (
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.filing_forms import (
-    apply_operation,
-    config_text,
-    form_document,
+from deftweb.errors import Refusal, show_refusals_in
+from deftweb.models import (
+    Request,
+    RequestType,
+    Slice,
+    db,
 )
-from deftweb.blueprints.filing_views import (
+from deftweb.models.base import stored_integer
+from deftweb.requests import filing
+from deftweb.requests import queries as request_queries
+from deftweb.requests.documents import document_of, starting_document
+from deftweb.requests.filing_form import (
     SLICE_CELLS,
     apply_chosen_template,
     check_slice,
@@ -30,20 +36,8 @@ from deftweb.blueprints.filing_views import (
     refresh_context,
     render_form,
 )
-from deftweb.errors import Refusal, show_refusals_in
-from deftweb.models import (
-    Request,
-    RequestType,
-    Slice,
-    db,
-)
-from deftweb.models.base import stored_integer
-from deftweb.services import filing, request_views
-from deftweb.services.request_documents import document_of, starting_document
-from deftweb.services.request_validation import (
-    Problems,
-    validate_request,
-)
+from deftweb.requests.form_document import apply_operation, config_text, form_document
+from deftweb.requests.validation import Problems, validate_request
 
 bp = Blueprint("filing", __name__, url_prefix="/requests")
 bp.add_app_template_global(config_text, "config_text")
@@ -165,7 +159,7 @@ def check_cell():
 @login_required
 def clone(request_id: int):
     """A new draft copied from any request I may file for its group."""
-    source = request_views.get_request(request_id)
+    source = request_queries.get_request(request_id)
     policy.require(
         policy.can_clone_request(current_user, source),
         f"Only members of {source.working_group.code} file requests for it.",
@@ -193,7 +187,7 @@ def clone_slice(request_id: int, slice_id: int):
 
 
 def _editable(request_id: int):
-    return request_views.get_request(
+    return request_queries.get_request(
         request_id,
         policy.can_edit_request,
         refused="Only the requester edits a request, and only while it is a draft.",

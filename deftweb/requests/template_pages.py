@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deftweb.auth import policy
-from deftweb.blueprints.filing_forms import config_text, parse_task_config
 from deftweb.errors import show_refusals_in
 from deftweb.models import Campaign, Project, RequestTemplate, RequestType, WorkingGroup, db
-from deftweb.services import request_templates
-from deftweb.services.request_documents import DEFAULT_FIELDS
-from deftweb.services.request_validation import STEP_FIELDS, STEP_NAMES, Problems
-from deftweb.services.request_views import get_request
+from deftweb.requests import request_templates
+from deftweb.requests.documents import DEFAULT_FIELDS
+from deftweb.requests.form_document import config_text, parse_task_config
+from deftweb.requests.queries import get_request
+from deftweb.requests.validation import STEP_FIELDS, STEP_NAMES, Problems
 
 bp = Blueprint("request_templates", __name__, url_prefix="/templates")
 #: Empty step rows the form offers below a template's chain.

@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from deftweb.services import slice_import
-from tests.filing_data import AOD, MC_CHAIN, mc_document
+from deftweb.requests import slice_import
+from tests.requests.filing_data import AOD, MC_CHAIN, mc_document
 
 REQUEST = mc_document(count=0)
 

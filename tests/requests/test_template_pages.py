@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.models import RequestTemplate, db
-from deftweb.services import filing
-from tests.filing_data import mc_document
+from deftweb.requests import filing
+from tests.requests.filing_data import mc_document
 
 
 @pytest.fixture

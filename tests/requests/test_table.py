@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from deftweb.models import ACTIVE_STATUSES, Request, RequestType, db
-from deftweb.services.request_list import TABLE
+from deftweb.requests.table import TABLE
 from tests.listing.paging import walk
 
 ACTIVE = {s.value for s in ACTIVE_STATUSES}

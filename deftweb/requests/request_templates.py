@@ -10,8 +10,8 @@ from deftweb import audit
 from deftweb.auth import policy
 from deftweb.errors import InvalidFields, InvalidInput, NotAllowed
 from deftweb.models import Request, RequestTemplate, User, WorkingGroup, db
-from deftweb.services.request_documents import DEFAULT_FIELDS, template_defaults_of
-from deftweb.services.request_validation import Problems, validate_chain, validate_request
+from deftweb.requests.documents import DEFAULT_FIELDS, template_defaults_of
+from deftweb.requests.validation import Problems, validate_chain, validate_request
 
 ACTIVE, SUPERSEDED, RETIRED = "active", "superseded", "retired"
 NAME_MAX, DESCRIPTION_MAX = 100, 1000

@@ -5,8 +5,8 @@ and `slices`, each with its `steps`. Templates and working-group settings give s
 """
 
 from deftweb.models import Provenance, Request, RequestTemplate, WorkingGroup
-from deftweb.services.request_validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
-from deftweb.services.slice_store import stored_slices
+from deftweb.requests.slice_store import stored_slices
+from deftweb.requests.validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
 
 #: Template defaults and group settings may give these request fields.
 DEFAULT_FIELDS = ("project", "campaign", "subcampaign", "energy_gev", "priority")

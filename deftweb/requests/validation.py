@@ -25,7 +25,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.models.base import integer_range
-from deftweb.services.slice_validation import (
+from deftweb.requests.slice_validation import (
     SLICE_FIELDS,
     STEP_FIELDS,
     STEP_NAMES,

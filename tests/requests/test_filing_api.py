@@ -1,7 +1,7 @@
 """API: POST /requests, PATCH /requests/<id> (only the fields sent), GET /templates."""
 
 from deftweb.models import RequestStatus
-from tests.filing_data import mc_document, mc_slice
+from tests.requests.filing_data import mc_document, mc_slice
 
 
 def test_post_files_a_draft(client, member):

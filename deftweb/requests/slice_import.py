@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from deftweb.services.request_validation import (
+from deftweb.requests.validation import (
     MAX_SLICES,
     STEP_NAMES,
     Problems,

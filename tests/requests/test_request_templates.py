@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from deftweb.errors import InvalidFields, InvalidInput, NotAllowed
 from deftweb.models import AuditEvent, db
-from deftweb.services import filing, request_templates
-from deftweb.services.request_documents import starting_document
-from tests.filing_data import MC_CHAIN, mc_document
+from deftweb.requests import filing, request_templates
+from deftweb.requests.documents import starting_document
+from tests.requests.filing_data import MC_CHAIN, mc_document
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """API: file a request, edit a draft field by field, list a group's templates.
 
-The validation is the page's (`deftweb.services.request_validation`); each bad field comes back
+The validation is the page's (`deftweb.requests.validation`); each bad field comes back
 as a problem detail entry with a JSON Pointer into the document sent.
 """
 
@@ -12,11 +12,12 @@ from deftweb.api import api_blueprint
 from deftweb.auth import policy
 from deftweb.errors import NotAllowed
 from deftweb.models import RequestStatus, RequestTemplate, WorkingGroup, db
-from deftweb.schemas.filing import RequestInputSchema, TemplateArgsSchema, TemplateSchema
-from deftweb.schemas.requests import RequestSchema
-from deftweb.services import filing, request_views, workflow
-from deftweb.services.request_documents import document_of, starting_document
-from deftweb.services.request_templates import offered_templates
+from deftweb.requests import filing, workflow
+from deftweb.requests import queries as request_queries
+from deftweb.requests.documents import document_of, starting_document
+from deftweb.requests.filing_schemas import RequestInputSchema, TemplateArgsSchema, TemplateSchema
+from deftweb.requests.request_templates import offered_templates
+from deftweb.requests.schemas import RequestSchema
 
 blp = api_blueprint("api_filing", __name__, "Filing requests: drafts, edits and templates")
 REFUSALS = (
@@ -45,7 +46,7 @@ def post_request(args):
     clean = filing.checked(doc)
     production_request = filing.file_request(clean, current_user, submit=submit)
     db.session.commit()
-    return request_views.get_request(production_request.id, content=True)
+    return request_queries.get_request(production_request.id, content=True)
 
 
 @blp.patch("/requests/<id:request_id>")
@@ -55,7 +56,7 @@ def post_request(args):
 @login_required
 def patch_request(args, request_id: int):
     """Change only the fields sent: any field of your draft; later, what review allows."""
-    production_request = request_views.get_request(request_id)
+    production_request = request_queries.get_request(request_id)
     submit = args.pop("submit")
     version = args.pop("version", production_request.version)
     if production_request.status == RequestStatus.DRAFT:
@@ -63,7 +64,7 @@ def patch_request(args, request_id: int):
     else:
         workflow.edit_request(production_request, current_user, args, version)
     db.session.commit()
-    return request_views.get_request(request_id, content=True)
+    return request_queries.get_request(request_id, content=True)
 
 
 @blp.get("/templates")

@@ -12,7 +12,7 @@ import contextlib
 import json
 import re
 
-from deftweb.services.request_validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
+from deftweb.requests.validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELDS
 
 #: Slices shown as fields at once; the others travel as JSON (a 5,000-slice form stays small).
 SLICES_PER_PAGE = 100

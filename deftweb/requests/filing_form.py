@@ -5,7 +5,6 @@ from flask import request
 from flask_login import current_user
 
 from deftweb.auth import policy
-from deftweb.blueprints.filing_forms import SLICES_PER_PAGE, slice_window
 from deftweb.htmx import is_htmx, render_page_or_fragment
 from deftweb.models import (
     Campaign,
@@ -17,10 +16,11 @@ from deftweb.models import (
     db,
 )
 from deftweb.models.base import stored_integer
-from deftweb.services import slice_import
-from deftweb.services.request_documents import apply_template, starting_document
-from deftweb.services.request_templates import offered_templates
-from deftweb.services.request_validation import (
+from deftweb.requests import slice_import
+from deftweb.requests.documents import apply_template, starting_document
+from deftweb.requests.form_document import SLICES_PER_PAGE, slice_window
+from deftweb.requests.request_templates import offered_templates
+from deftweb.requests.validation import (
     STEP_NAMES,
     Problems,
     SliceContext,

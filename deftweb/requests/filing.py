@@ -16,10 +16,10 @@ from deftweb.models import (
     User,
     db,
 )
-from deftweb.services import slice_store, workflow
-from deftweb.services.request_documents import clean_to_document, document_of, slice_document
-from deftweb.services.request_validation import Problems, check_submittable, validate_request
-from deftweb.services.workflow import StaleRequest
+from deftweb.requests import slice_store, workflow
+from deftweb.requests.documents import clean_to_document, document_of, slice_document
+from deftweb.requests.validation import Problems, check_submittable, validate_request
+from deftweb.requests.workflow import StaleRequest
 
 #: Slice changes listed one by one in an edit's diff; beyond this, a count.
 DIFF_SLICES_LISTED = 20

@@ -4,8 +4,9 @@ from flask_login import login_required
 
 from deftweb.api import api_blueprint
 from deftweb.listing.api import page_as_json
-from deftweb.schemas.requests import RequestListArgs, RequestListPageSchema, RequestSchema
-from deftweb.services import request_list, request_views
+from deftweb.requests import queries as request_queries
+from deftweb.requests import table as request_table
+from deftweb.requests.schemas import RequestListArgs, RequestListPageSchema, RequestSchema
 
 blp = api_blueprint("api_requests", __name__, "Production requests with their slices and steps")
 
@@ -16,7 +17,7 @@ blp = api_blueprint("api_requests", __name__, "Production requests with their sl
 @login_required
 def get_request(request_id: int):
     """One request, with its slices and their step chains."""
-    return request_views.get_request(request_id, content=True)
+    return request_queries.get_request(request_id, content=True)
 
 
 @blp.get("/requests")
@@ -26,4 +27,4 @@ def get_request(request_id: int):
 @login_required
 def list_requests(args):
     """Requests matching the filters (no slices: get one request for those)."""
-    return page_as_json(request_list.TABLE, args)
+    return page_as_json(request_table.TABLE, args)

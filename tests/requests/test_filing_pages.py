@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.models import Membership, Request, RequestStatus, db
-from deftweb.services import filing
-from tests.filing_data import form_fields, mc_document
+from deftweb.requests import filing
+from tests.requests.filing_data import form_fields, mc_document
 
 HTMX = {"HX-Request": "true"}
 

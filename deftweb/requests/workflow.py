@@ -14,7 +14,7 @@ from deftweb.field_checks import as_text
 from deftweb.models import HistoryKind, Request, RequestHistory, User, db, utcnow
 from deftweb.models.transitions import find_transition, transitions_from
 from deftweb.notifications import watchers
-from deftweb.services.request_validation import check_reviewed_fields
+from deftweb.requests.validation import check_reviewed_fields
 
 COMMENT_MAX_LENGTH = 5000
 

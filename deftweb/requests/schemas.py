@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from deftweb.listing.schemas import ListPageSchema, list_arguments
-from deftweb.services.request_list import TABLE as REQUEST_TABLE
+from deftweb.requests.table import TABLE as REQUEST_TABLE
 
 
 class StepSchema(ma.Schema):

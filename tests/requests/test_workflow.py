@@ -17,8 +17,9 @@ from deftweb.models import (
     db,
 )
 from deftweb.notifications import watchers
-from deftweb.services import review_moves, workflow
-from deftweb.services.workflow import StaleRequest
+from deftweb.requests import workflow
+from deftweb.requests.workflow import StaleRequest
+from deftweb.services import review_moves
 
 S = RequestStatus
 

@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from deftweb.errors import Refusal
 from deftweb.models import HistoryKind, RequestHistory, RequestStatus, RequestType, db
 from deftweb.models.transitions import HOLDABLE, find_transition, transitions_from
-from deftweb.services import workflow
+from deftweb.requests import workflow
 from tests.auth.test_review_policy import PEOPLE, expected, reviewers
 
 S = RequestStatus

@@ -5,10 +5,10 @@ import sqlalchemy as sa
 
 from deftweb.errors import InvalidFields, NotAllowed
 from deftweb.models import HistoryKind, RequestHistory, RequestStatus, StepStatus, db
-from deftweb.services import filing
-from deftweb.services.request_documents import document_of
-from deftweb.services.workflow import StaleRequest
-from tests.filing_data import mc_document, mc_slice
+from deftweb.requests import filing
+from deftweb.requests.documents import document_of
+from deftweb.requests.workflow import StaleRequest
+from tests.requests.filing_data import mc_document, mc_slice
 
 
 @pytest.fixture
