@@ -80,23 +80,25 @@ def _register_blueprints(app: Flask) -> None:
     from deftweb.accounts import admin_pages, profile_pages
     from deftweb.accounts import api as account_api
     from deftweb.auth import pages as auth_views
-    from deftweb.blueprints import (
-        api_metatasks,
-        api_review,
-        api_tasks,
-        main,
-        metatasks,
-        review,
-        task_actions,
-        tasks,
-    )
+    from deftweb.blueprints import api_metatasks, api_tasks, main, metatasks, task_actions, tasks
     from deftweb.datasets import api as dataset_api
     from deftweb.datasets import pages as dataset_pages
     from deftweb.requests import api as request_api
     from deftweb.requests import filing_api, filing_pages, template_pages
     from deftweb.requests import pages as request_pages
+    from deftweb.review import api as review_api
+    from deftweb.review import pages as review_pages
 
-    pages = (main, request_pages, tasks, health, auth_views, filing_pages, template_pages, review)
+    pages = (
+        main,
+        request_pages,
+        tasks,
+        health,
+        auth_views,
+        filing_pages,
+        template_pages,
+        review_pages,
+    )
     pages += (task_actions, metatasks, profile_pages, admin_pages, dataset_pages)
     for module in pages:
         app.register_blueprint(module.bp)
@@ -104,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         request_api,
         api_tasks,
         filing_api,
-        api_review,
+        review_api,
         api_metatasks,
         account_api,
         dataset_api,

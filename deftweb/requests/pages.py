@@ -1,5 +1,5 @@
 """The request table: its page, count and export (the request page and the table's bulk bar
-are review pages, `deftweb.blueprints.review`, on this blueprint)."""
+are review pages, `deftweb.review.pages`, on this blueprint)."""
 
 from flask import Blueprint
 from flask_login import current_user, login_required

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deftweb.models import Request, RequestStatus, Task, TaskStatus, db
-from deftweb.services import review_views
+from deftweb.review import queries as review_queries
 
 
 @dataclass(frozen=True)
@@ -63,4 +63,4 @@ def my_requests(user, limit: int = 10) -> list[Request]:
 
 def waiting_for_review(user, limit: int = 10) -> list[Request]:
     """Requests whose next move is the user's under their roles (the review queue's head)."""
-    return review_views.review_queue(user)[:limit]
+    return review_queries.review_queue(user)[:limit]

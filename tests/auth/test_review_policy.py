@@ -18,7 +18,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.requests import workflow
-from deftweb.services import review_views
+from deftweb.review import queries as review_queries
 
 S = RequestStatus
 PEOPLE = {
@@ -153,7 +153,7 @@ def test_queue_truth_table(make, people, kind):
     requests = {status: _request_in(make, people["requester"], kind, status) for status in S}
     wrong = []
     for name, user in people.items():
-        queued = {r.id for r in review_views.review_queue(user)}
+        queued = {r.id for r in review_queries.review_queue(user)}
         for status, request in requests.items():
             want = status in QUEUED and name in reviewers(kind)
             if (request.id in queued) != want:
@@ -185,7 +185,7 @@ def test_the_queue_holds_what_the_buttons_offer_to_review_for_every_mix_of_roles
     wrong = []
     for name, spec in role_combinations():
         user = make.user(**spec)
-        queued = {r.id for r in review_views.review_queue(user)}
+        queued = {r.id for r in review_queries.review_queue(user)}
         for request in requests:
             offered = any(is_review_move(m) for m in workflow.available_moves(request, user))
             if offered != (request.id in queued):

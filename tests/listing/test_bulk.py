@@ -8,7 +8,8 @@ from deftweb.listing import bulk as listing_bulk
 from deftweb.models import GlobalRole, JediCommand, db
 from deftweb.requests import workflow
 from deftweb.requests.table import TABLE as REQUESTS
-from deftweb.services import review_moves, task_actions
+from deftweb.review import moves as review_moves
+from deftweb.services import task_actions
 from deftweb.services.task_list import TABLE as TASKS
 
 

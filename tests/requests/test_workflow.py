@@ -19,7 +19,7 @@ from deftweb.models import (
 from deftweb.notifications import watchers
 from deftweb.requests import workflow
 from deftweb.requests.workflow import StaleRequest
-from deftweb.services import review_moves
+from deftweb.review import moves as review_moves
 
 S = RequestStatus
 

@@ -18,7 +18,8 @@ from deftweb.requests import queries as request_queries
 from deftweb.requests import table as request_table
 from deftweb.requests import workflow
 from deftweb.requests.pages import bp as request_pages
-from deftweb.services import review_moves, review_views
+from deftweb.review import moves as review_moves
+from deftweb.review import queries as review_queries
 
 bp = Blueprint("review", __name__)
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -65,9 +66,9 @@ def page_context(production_request) -> dict:
         "req": production_request,
         "tasks": request_queries.tasks_of_request(production_request.id),
         "moves": workflow.available_moves(production_request, user),
-        "timeline": review_views.timeline(production_request),
-        "history": review_views.history_of(production_request.id),
-        "discussion": review_views.discussion_of(production_request.id),
+        "timeline": review_queries.timeline(production_request),
+        "history": review_queries.history_of(production_request.id),
+        "discussion": review_queries.discussion_of(production_request.id),
         "editable": [f for f in EDIT_FORM_FIELDS if f in editable],
         "field_labels": EDIT_FORM_FIELDS,
         "watch_reason": watchers.watch_reason(production_request, user),
@@ -195,13 +196,13 @@ def queue():
     group = request.args.get("group") or None
     request_type = request.args.get("type") or None
     context = {
-        "rows": review_views.review_queue(current_user, group, request_type),
-        "groups": review_views.queue_groups(),
+        "rows": review_queries.review_queue(current_user, group, request_type),
+        "groups": review_queries.queue_groups(),
         "types": list(RequestType),
         "group": group,
         "request_type": request_type,
         "results": {},
-        "limit": review_views.QUEUE_LIMIT,
+        "limit": review_queries.QUEUE_LIMIT,
     }
     return render_page_or_fragment("review/queue.html", "review/_rows.html", **context)
 
@@ -228,7 +229,7 @@ def bulk():
             "success" if done else "warning",
         )
         return redirect(url_for("review.queue"))
-    rows = review_views.queue_rows(list(results))
+    rows = review_queries.queue_rows(list(results))
     return render_template(
         "review/_bulk_result.html",
         rows=rows,

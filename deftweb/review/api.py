@@ -12,14 +12,15 @@ from deftweb.models import db
 from deftweb.notifications import watchers
 from deftweb.requests import workflow
 from deftweb.requests.queries import get_request
-from deftweb.schemas.review import (
+from deftweb.review import moves as review_moves
+from deftweb.review import queries as review_queries
+from deftweb.review.schemas import (
     CommentArgsSchema,
     HistoryEntrySchema,
     TransitionArgsSchema,
     TransitionResultSchema,
     WatchSchema,
 )
-from deftweb.services import review_moves, review_views
 
 blp = api_blueprint("api_review", __name__, "Review workflow: status moves, history, comments")
 REFUSALS = (
@@ -72,7 +73,7 @@ def _commit_keeping_loaded_state() -> None:
 @login_required
 def get_history(request_id: int):
     """Everything that happened to a request, oldest first: creation, moves, edits, comments."""
-    return review_views.history_of(get_request(request_id).id)
+    return review_queries.history_of(get_request(request_id).id)
 
 
 @blp.get("/requests/<id:request_id>/comments")
@@ -80,7 +81,7 @@ def get_history(request_id: int):
 @login_required
 def get_comments(request_id: int):
     """The comment thread (and the comments given with moves), oldest first."""
-    return review_views.discussion_of(get_request(request_id).id)
+    return review_queries.discussion_of(get_request(request_id).id)
 
 
 @blp.post("/requests/<id:request_id>/comments")
