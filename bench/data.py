@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from deftweb.database import begin_write
+from deftweb.demo.request_generator import generate_requests
+from deftweb.demo.task_generator import generate_tasks
 from deftweb.models import Request, Task, db
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.request_generator import generate_requests
-from deftweb.services.task_generator import generate_tasks
 
 HERE = Path(__file__).resolve().parent
 SQLITE_FILE = HERE / "work" / "bench.sqlite"

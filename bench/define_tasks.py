@@ -32,7 +32,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.task_definition import define_tasks
+from deftweb.tasks.definition import define_tasks
 from tests.databases import reset_database
 
 TARGET_SECONDS = 10.0

@@ -12,7 +12,7 @@ from deftweb.listing.pages import render_listing
 from deftweb.listing.table import Page
 from deftweb.models import Request, Task, db
 from deftweb.requests import table as request_table
-from deftweb.services import task_list
+from deftweb.tasks import table as task_table
 
 bp = Blueprint("prodtask_style", __name__, url_prefix="/bench/prodtask")
 
@@ -33,7 +33,7 @@ def with_reference(app: Flask) -> Flask:
 @bp.get("/tasks")
 @login_required
 def tasks():
-    return _datatable(task_list.TABLE)
+    return _datatable(task_table.TABLE)
 
 
 @bp.get("/requests")

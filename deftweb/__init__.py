@@ -5,14 +5,29 @@ import os
 
 from flask import Flask, request
 
+from deftweb import health
+from deftweb.accounts import admin_pages, profile_pages
+from deftweb.accounts import api as account_api
 from deftweb.api import API_CONFIG
+from deftweb.auth import pages as auth_pages
 from deftweb.auth.settings import check_auth_config
 from deftweb.config import load_config
+from deftweb.dashboard import pages as dashboard_pages
 from deftweb.database import begin_write, configure_engine
+from deftweb.datasets import api as dataset_api
+from deftweb.datasets import pages as dataset_pages
 from deftweb.errors import register_error_handlers
 from deftweb.extensions import api, csrf, db, login_manager, migrate
 from deftweb.htmx import flash_to_htmx
 from deftweb.request_log import init_request_log
+from deftweb.requests import api as request_api
+from deftweb.requests import filing_api, filing_pages, template_pages
+from deftweb.requests import pages as request_pages
+from deftweb.review import api as review_api
+from deftweb.review import pages as review_pages
+from deftweb.tasks import action_pages, metatask_api, metatask_pages
+from deftweb.tasks import api as task_api
+from deftweb.tasks import pages as task_pages
 from deftweb.url_ids import register_id_converters
 
 log = logging.getLogger(__name__)
@@ -72,45 +87,16 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Every feature's pages and API. The review module hangs the request page on the request
-    table's blueprint, so it is imported before that blueprint is registered; filing's API comes
-    before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and hands every
-    other edit to the review workflow, so it must be the rule that matches first."""
-    from deftweb import health
-    from deftweb.accounts import admin_pages, profile_pages
-    from deftweb.accounts import api as account_api
-    from deftweb.auth import pages as auth_views
-    from deftweb.blueprints import api_metatasks, api_tasks, main, metatasks, task_actions, tasks
-    from deftweb.datasets import api as dataset_api
-    from deftweb.datasets import pages as dataset_pages
-    from deftweb.requests import api as request_api
-    from deftweb.requests import filing_api, filing_pages, template_pages
-    from deftweb.requests import pages as request_pages
-    from deftweb.review import api as review_api
-    from deftweb.review import pages as review_pages
-
-    pages = (
-        main,
-        request_pages,
-        tasks,
-        health,
-        auth_views,
-        filing_pages,
-        template_pages,
-        review_pages,
-    )
-    pages += (task_actions, metatasks, profile_pages, admin_pages, dataset_pages)
+    """Every feature's pages, then every feature's API. The review module hangs the request page
+    on the request table's blueprint, so it is imported before anything is registered; filing's
+    API comes before the review API: its PATCH /api/v1/requests/<id> takes drafts in full and
+    hands every other edit to the review workflow, so it must be the rule that matches first."""
+    pages = (dashboard_pages, request_pages, filing_pages, template_pages, review_pages)
+    pages += (task_pages, action_pages, metatask_pages, dataset_pages)
+    pages += (auth_pages, profile_pages, admin_pages, health)
     for module in pages:
         app.register_blueprint(module.bp)
-    apis = (
-        request_api,
-        api_tasks,
-        filing_api,
-        review_api,
-        api_metatasks,
-        account_api,
-        dataset_api,
-    )
+    apis = (request_api, filing_api, review_api, task_api, metatask_api, dataset_api, account_api)
     for module in apis:
         api.register_blueprint(module.blp)
 

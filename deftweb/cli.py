@@ -10,12 +10,12 @@ from flask_migrate import upgrade
 
 from deftweb.database import begin_write
 from deftweb.datasets.cli import dsn_group
-from deftweb.jedi_command import sync_jedi_command
+from deftweb.demo.demo_data import database_is_empty, load_demo_data
+from deftweb.demo.task_generator import generate_tasks
 from deftweb.models import Request, db
 from deftweb.notifications.cli import send_notifications_command
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.demo_data import database_is_empty, load_demo_data
-from deftweb.services.task_generator import generate_tasks
+from deftweb.tasks.cli import sync_jedi_command
 
 
 def register(app: Flask) -> None:

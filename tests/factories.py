@@ -22,7 +22,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.task_ids import allocate_task_ids
+from deftweb.tasks.ids import allocate_task_ids
 
 _serial = itertools.count(1)
 

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb import create_app
+from deftweb.demo.demo_data import DEMO_TASKS
 from deftweb.models import (
     Dataset,
     JediTask,
@@ -16,7 +17,6 @@ from deftweb.models import (
     db,
 )
 from deftweb.reference_data import WORKING_GROUPS
-from deftweb.services.demo_data import DEMO_TASKS
 from tests.conftest import app_settings
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]

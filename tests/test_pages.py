@@ -1,5 +1,6 @@
 """The read-only pages: dashboard, request and task detail, sign-in redirects, htmx answers."""
 
+from deftweb.dashboard import queries as dashboard_queries
 from deftweb.models import Dataset, JediTask, RequestStatus, TaskStatus, db
 
 
@@ -91,12 +92,10 @@ def test_history_restore_gets_the_full_page(client, member):
 
 
 def test_server_error_rolls_back_and_shows_a_page(app, client, member, monkeypatch):
-    from deftweb.services import dashboard
-
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dashboard, "recent_tasks", broken)
+    monkeypatch.setattr(dashboard_queries, "recent_tasks", broken)
     response = client.get("/")
     assert response.status_code == 500
     assert "Nothing you entered was saved" in response.text

@@ -61,7 +61,7 @@ class Task(db.Model):
         sa.Index(None, "updated_at"),
     )
 
-    #: The JEDI task id, from the task id sequence (`deftweb.services.task_ids`).
+    #: The JEDI task id, from the task id sequence (`deftweb.tasks.ids`).
     id: Mapped[int] = mapped_column(TaskId, primary_key=True, autoincrement=False)
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"))
     slice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slices.id", ondelete="SET NULL"))

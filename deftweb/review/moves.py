@@ -16,7 +16,7 @@ from deftweb.listing.bulk import RowResult
 from deftweb.models import Request, RequestHistory, RequestStatus, User, db
 from deftweb.models.transitions import BULK_ACTIONS, bulk_target
 from deftweb.requests import workflow
-from deftweb.services.task_definition import define_tasks
+from deftweb.tasks.definition import define_tasks
 
 
 def move_request(

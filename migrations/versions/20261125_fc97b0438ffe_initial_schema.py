@@ -439,7 +439,7 @@ def upgrade():
         batch_op.create_index('ix_container_contents_dataset_id', ['dataset_id'], unique=False)
 
     # ### end Alembic commands ###
-    # Task ids: a real sequence on PostgreSQL, a counter row on SQLite (deftweb.services.task_ids).
+    # Task ids: a real sequence on PostgreSQL, a counter row on SQLite (deftweb.tasks.ids).
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.CreateSequence(sa.Sequence("task_id_seq", start=TASK_ID_START)))
     counters = sa.table("id_counters", sa.column("name"), sa.column("next_value"))

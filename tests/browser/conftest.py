@@ -14,9 +14,9 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from deftweb import create_app
+from deftweb.demo.demo_data import load_demo_data
 from deftweb.models import db
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.demo_data import load_demo_data
 from tests.conftest import app_settings
 from tests.databases import create_scratch_database, drop_scratch_database
 

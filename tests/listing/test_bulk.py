@@ -9,8 +9,8 @@ from deftweb.models import GlobalRole, JediCommand, db
 from deftweb.requests import workflow
 from deftweb.requests.table import TABLE as REQUESTS
 from deftweb.review import moves as review_moves
-from deftweb.services import task_actions
-from deftweb.services.task_list import TABLE as TASKS
+from deftweb.tasks import actions as task_actions
+from deftweb.tasks.table import TABLE as TASKS
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from deftweb.models import Task, db
-from deftweb.services.task_list import TABLE
+from deftweb.tasks.table import TABLE
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from deftweb.models import RequestStatus, RequestType, StepStatus, db
-from deftweb.services.task_ids import allocate_task_ids
+from deftweb.tasks.ids import allocate_task_ids
 
 S = RequestStatus
 

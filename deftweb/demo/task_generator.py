@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from deftweb.models import TaskStatus, utcnow
 from deftweb.reference_data import WORKING_GROUPS
-from deftweb.services.task_ids import allocate_task_ids
-from deftweb.services.task_insert import insert_task_rows
+from deftweb.tasks.ids import allocate_task_ids
+from deftweb.tasks.insert import insert_task_rows
 
 BATCH_SIZE = 20_000
 

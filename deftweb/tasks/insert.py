@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from deftweb.database import is_sqlite
 from deftweb.listing.search_index import FTS_TABLES
 from deftweb.models import Task, db
-from deftweb.services.bulk_rows import insert_rows
+from deftweb.tasks.bulk_rows import insert_rows
 
 #: The SQLite FTS5 table over task names; its per-row sync trigger is `<table>_ai`.
 SQLITE_TASK_SEARCH = FTS_TABLES["tasks.name"]

@@ -20,8 +20,8 @@ from deftweb.models import (
     Task,
     db,
 )
-from deftweb.services.task_ids import allocate_task_ids
-from deftweb.services.task_parameters import (
+from deftweb.tasks.ids import allocate_task_ids
+from deftweb.tasks.parameters import (
     Origin,
     StepError,
     TaskInput,
@@ -33,7 +33,7 @@ from deftweb.services.task_parameters import (
     task_priority,
     ticket_of,
 )
-from deftweb.services.task_rows import dataset_row, handoff_row, task_row, write_rows
+from deftweb.tasks.rows import dataset_row, handoff_row, task_row, write_rows
 
 #: Production approval approves every step nobody held back: NotChecked steps are defined (and
 #: become Approved) like Approved ones; Waiting steps wait, Skipped ones are skipped (prodtask).

@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from deftweb import create_app
 from deftweb.database import begin_write
 from deftweb.models import db
-from deftweb.services.task_ids import allocate_task_ids
+from deftweb.tasks.ids import allocate_task_ids
 from tests.conftest import app_settings
 
 PROCESSES = 4

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from deftweb.models import Dataset, JediTask, RequestHistory, RequestStatus, db, utcnow
-from deftweb.services.jedi_sync import record_jedi_report, request_outcome, sync_jedi
+from deftweb.tasks.jedi_sync import record_jedi_report, request_outcome, sync_jedi
 
 
 def jedi_writes(task, status, **counters):

@@ -21,7 +21,7 @@ from deftweb.models import (
     WorkingGroup,
     db,
 )
-from deftweb.services.task_definition import define_tasks
+from deftweb.tasks.definition import define_tasks
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]
 ROUNDS = 5

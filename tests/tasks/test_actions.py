@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from deftweb.errors import InvalidInput
 from deftweb.models import AuditEvent, GlobalRole, JediCommand, JediTask, db
-from deftweb.services.task_actions import TaskAction, allowed_actions, perform
+from deftweb.tasks.actions import TaskAction, allowed_actions, perform
 
 MANAGER = "production manager"
 HIGG_CONVENER = "HIGG convener"

@@ -12,8 +12,9 @@ from deftweb.listing import bulk as listing_bulk
 from deftweb.models import Task, db
 from deftweb.models.base import stored_integer
 from deftweb.requests import queries as request_queries
-from deftweb.services import task_actions, task_views
-from deftweb.services.task_definition import define_tasks
+from deftweb.tasks import actions as task_actions
+from deftweb.tasks import queries as task_queries
+from deftweb.tasks.definition import define_tasks
 
 bp = Blueprint("task_actions", __name__)
 
@@ -34,7 +35,7 @@ def form_action() -> str:
 @bp.post("/tasks/<task_id:task_id>/actions")
 @login_required
 def act(task_id: int):
-    task_views.get_task(task_id, policy.can_act_on_task)
+    task_queries.get_task(task_id, policy.can_act_on_task)
     show_refusals_in(lambda refusal: _flash_back(refusal, url_for("tasks.detail", task_id=task_id)))
     (result,) = task_actions.perform(current_user, form_action(), [task_id], form_priority())
     db.session.commit()

@@ -6,8 +6,8 @@ import networkx as nx
 import pytest
 
 from deftweb.models import RequestStatus
-from deftweb.services.metatask_import import MetataskImportError, import_metatask, read_graphml
-from deftweb.services.metatasks import as_graphml, as_json, layout, request_graph, task_graph
+from deftweb.tasks.metatask_import import MetataskImportError, import_metatask, read_graphml
+from deftweb.tasks.metatasks import as_graphml, as_json, layout, request_graph, task_graph
 
 LIMIT = 1024 * 1024
 
@@ -183,6 +183,6 @@ def test_bad_steps_are_refused_naming_the_node(make, change, message):
 
 
 def test_too_many_nodes_are_refused(monkeypatch):
-    monkeypatch.setattr("deftweb.services.metatask_import.MAX_STEPS", 5)
+    monkeypatch.setattr("deftweb.tasks.metatask_import.MAX_STEPS", 5)
     with pytest.raises(MetataskImportError, match="more than 5 nodes"):
         read_graphml(networkx_made_metatask(), LIMIT)

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from deftweb.listing import table as listing_module
 from deftweb.models import ENDED_TASK_STATUSES, Task, db
-from deftweb.services.task_list import TABLE
+from deftweb.tasks.table import TABLE
 from tests.listing.paging import walk
 
 BASE_TIME = datetime(2026, 11, 1, tzinfo=UTC)

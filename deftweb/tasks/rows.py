@@ -3,10 +3,10 @@ hand-off rows, and their output datasets, each put into its container (registere
 
 from deftweb.models import Dataset, DatasetStatus, JediTask, TaskStatus, utcnow
 from deftweb.models.datasets import container_contents
-from deftweb.services.bulk_rows import ids_by_name, insert_rows
-from deftweb.services.jedi_sync import COUNTERS
-from deftweb.services.task_insert import insert_task_rows
-from deftweb.services.task_parameters import PROD_SOURCE_LABEL, VO
+from deftweb.tasks.bulk_rows import ids_by_name, insert_rows
+from deftweb.tasks.insert import insert_task_rows
+from deftweb.tasks.jedi_sync import COUNTERS
+from deftweb.tasks.parameters import PROD_SOURCE_LABEL, VO
 
 
 def task_row(context, request, piece, step, task_id, name, priority) -> dict:

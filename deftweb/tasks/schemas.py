@@ -7,9 +7,9 @@ from deftweb.listing.bulk import BULK_LIMIT
 from deftweb.listing.schemas import ListPageSchema, list_arguments
 from deftweb.models import JediTask, Task
 from deftweb.schema_fields import ColumnInteger
-from deftweb.services.jedi_sync import REPORTABLE_STATUSES
-from deftweb.services.task_actions import TaskAction
-from deftweb.services.task_list import TABLE as TASK_TABLE
+from deftweb.tasks.actions import TaskAction
+from deftweb.tasks.jedi_sync import REPORTABLE_STATUSES
+from deftweb.tasks.table import TABLE as TASK_TABLE
 
 
 class TaskSchema(ma.Schema):

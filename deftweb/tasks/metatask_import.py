@@ -29,7 +29,7 @@ from deftweb.models import (
     db,
 )
 from deftweb.requests.slice_validation import MAX_EVENTS
-from deftweb.services.task_parameters import StepError, prod_step_of
+from deftweb.tasks.parameters import StepError, prod_step_of
 
 #: Most steps one imported meta-task may hold.
 MAX_STEPS = 5000

@@ -14,8 +14,8 @@ from deftweb.models import (
     Task,
     db,
 )
-from deftweb.services.task_definition import define_tasks
-from deftweb.services.task_ids import allocate_task_ids
+from deftweb.tasks.definition import define_tasks
+from deftweb.tasks.ids import allocate_task_ids
 
 #: The parameters DEFT sends JEDI (reference section 4.1) that every task carries.
 IDENTITY_KEYS = {

@@ -7,7 +7,7 @@ from flask import current_app
 
 from deftweb.database import begin_write
 from deftweb.models import db
-from deftweb.services.jedi_sync import sync_jedi
+from deftweb.tasks.jedi_sync import sync_jedi
 
 
 @click.command("sync-jedi")

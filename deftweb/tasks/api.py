@@ -10,7 +10,12 @@ from deftweb.auth import policy
 from deftweb.listing.api import page_as_json
 from deftweb.models import Task, db
 from deftweb.requests import queries as request_queries
-from deftweb.schemas.tasks import (
+from deftweb.tasks import actions as task_actions
+from deftweb.tasks import jedi_sync
+from deftweb.tasks import queries as task_queries
+from deftweb.tasks import table as task_table
+from deftweb.tasks.definition import define_tasks
+from deftweb.tasks.schemas import (
     ActionResultSchema,
     BulkActionResultSchema,
     BulkTaskActionArgsSchema,
@@ -25,8 +30,6 @@ from deftweb.schemas.tasks import (
     TaskPageSchema,
     TaskSchema,
 )
-from deftweb.services import jedi_sync, task_actions, task_list, task_views
-from deftweb.services.task_definition import define_tasks
 
 blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
 
@@ -37,13 +40,13 @@ blp = api_blueprint("api_tasks", __name__, "Production tasks (JEDI task ids)")
 @login_required
 def get_task(task_id: int):
     """One task, with its JEDI parameters, its datasets and the actions open to the caller."""
-    task = task_views.get_task(task_id)
-    handoff = task_views.handoff_of(task_id)
+    task = task_queries.get_task(task_id)
+    handoff = task_queries.handoff_of(task_id)
     return {
         **{name: getattr(task, name) for name in TaskSchema().fields},
         "handoff_status": handoff.status if handoff else None,
         "parameters": handoff.parameters if handoff else None,
-        "datasets": task_views.datasets_of(task_id),
+        "datasets": task_queries.datasets_of(task_id),
         "monitor_url": current_app.config["MONITOR_TASK_URL"].format(id=task_id),
         "actions": task_actions.allowed_actions(current_user, task),
     }
@@ -137,4 +140,4 @@ def post_define_tasks(request_id: int):
 @login_required
 def list_tasks(args):
     """Tasks matching the filters, newest first unless `sort` says otherwise."""
-    return page_as_json(task_list.TABLE, args)
+    return page_as_json(task_table.TABLE, args)

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 
 from deftweb.api import api_blueprint
 from deftweb.auth import policy
-from deftweb.blueprints.metatasks import graphml_response, load_request_graph, load_task_graph
 from deftweb.models import WorkingGroup, db
-from deftweb.services import metatasks
-from deftweb.services.metatask_import import import_metatask, read_graphml
+from deftweb.tasks import metatasks
+from deftweb.tasks.metatask_import import import_metatask, read_graphml
+from deftweb.tasks.metatask_pages import graphml_response, load_request_graph, load_task_graph
 
 blp = api_blueprint("api_metatasks", __name__, "Meta-tasks: task chains as graphs and GraphML")
 

@@ -32,8 +32,8 @@ from deftweb.models import (
     utcnow,
 )
 from deftweb.reference_data import ensure_reference_data
-from deftweb.services.jedi_sync import record_jedi_report, sync_jedi
-from deftweb.services.task_definition import define_tasks
+from deftweb.tasks.definition import define_tasks
+from deftweb.tasks.jedi_sync import record_jedi_report, sync_jedi
 
 DEMO_TASKS = 5000
 

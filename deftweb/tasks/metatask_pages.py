@@ -9,16 +9,17 @@ from deftweb.errors import show_refusals_in
 from deftweb.htmx import flash
 from deftweb.models import WorkingGroup, db
 from deftweb.requests import queries as request_queries
-from deftweb.services import metatasks, task_views
-from deftweb.services.metatask_import import import_metatask, read_graphml
-from deftweb.services.task_actions import RULES
+from deftweb.tasks import metatasks
+from deftweb.tasks import queries as task_queries
+from deftweb.tasks.actions import RULES
+from deftweb.tasks.metatask_import import import_metatask, read_graphml
 
 bp = Blueprint("metatasks", __name__, url_prefix="/metatasks")
 
 
 def load_task_graph(task_id: int):
     """The task's connected set, after the view check; 404 for a task that does not exist."""
-    task_views.get_task(task_id)
+    task_queries.get_task(task_id)
     return metatasks.task_graph(task_id)
 
 
@@ -40,7 +41,7 @@ def graphml_response(graph, filename: str) -> Response:
 def task_chain(task_id: int):
     graph = load_task_graph(task_id)
     rows = [data for _, data in graph.nodes(data=True)]
-    priorities = task_views.priorities_of([row["task_id"] for row in rows])
+    priorities = task_queries.priorities_of([row["task_id"] for row in rows])
     return render_template(
         "metatasks/page.html",
         title=f"Meta-task of task {task_id}",

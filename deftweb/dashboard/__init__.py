@@ -1,0 +1,1 @@
+"""The dashboard: status counts as bars, my requests, and the requests waiting for my review."""

@@ -1,1 +1,0 @@
-"""Marshmallow schemas of the JSON API; flask-smorest turns them into the OpenAPI document."""

@@ -1,1 +1,0 @@
-"""Business logic with no Flask request in it. Services flush; the caller commits once."""
