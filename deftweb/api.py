@@ -29,6 +29,17 @@ def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     return Blueprint(name, import_name, url_prefix=API_PREFIX, description=description)
 
 
+def documented_refusals(blp: Blueprint, refusals: tuple[tuple[int, str], ...]):
+    """A view decorator: each (status, description) documented as a problem answer of the view."""
+
+    def document(view):
+        for code, description in refusals:
+            view = blp.alt_response(code, description=description)(view)
+        return view
+
+    return document
+
+
 API_CONFIG = {
     "API_TITLE": "deftweb",
     "API_VERSION": "v1",

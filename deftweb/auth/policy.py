@@ -129,7 +129,11 @@ def can_link_presented_certificate(user, auth_method: str | None) -> bool:
     return is_signed_in(user) and auth_method in ("saml", "dev")
 
 
-def require(allowed: bool, message: str = "You may not do this.") -> None:
+#: What a refusal says when the route has nothing more precise to say.
+REFUSED = "You may not do this."
+
+
+def require(allowed: bool, message: str = REFUSED) -> None:
     """Stop with 403 unless `allowed` (and log the refusal: ASVS wants failed authorisations)."""
     if not allowed:
         who = getattr(current_user, "username", "anonymous")

@@ -3,7 +3,7 @@
 from flask_login import current_user, login_required
 from flask_smorest import abort
 
-from deftweb.api import api_blueprint
+from deftweb.api import api_blueprint, documented_refusals
 from deftweb.datasets import queries as dataset_queries
 from deftweb.datasets import registry as dataset_registry
 from deftweb.datasets.nomenclature import parse
@@ -24,11 +24,7 @@ REFUSALS = (
     (422, "The name breaks the nomenclature, or a container and dataset disagree"),
 )
 
-
-def _documented_refusals(view):
-    for code, description in REFUSALS:
-        view = blp.alt_response(code, description=description)(view)
-    return view
+_documented_refusals = documented_refusals(blp, REFUSALS)
 
 
 @blp.get("/datasets/parse")

@@ -1,9 +1,9 @@
 """Loading a registered dataset with what its page shows: its task, containers and contents."""
 
 import sqlalchemy as sa
-from flask_login import current_user
 
 from deftweb.auth import policy
+from deftweb.auth.access import get_allowed
 from deftweb.datasets.nomenclature import DatasetName, NomenclatureError, parse
 from deftweb.models import Dataset, User, db
 from deftweb.models.datasets import container_contents
@@ -14,9 +14,7 @@ CONTENTS_SHOWN = 500
 
 def get_dataset(dataset_id: int, check=policy.can_view_dataset) -> Dataset:
     """The dataset (404 if there is none), if `check(current_user, dataset)` allows it (403)."""
-    dataset = db.get_or_404(Dataset, dataset_id, description=f"There is no dataset {dataset_id}.")
-    policy.require(check(current_user, dataset))
-    return dataset
+    return get_allowed(Dataset, dataset_id, check, "dataset")
 
 
 def registered_by(dataset: Dataset) -> str | None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import current_user, login_required
 from flask_smorest import abort
 
-from deftweb.api import api_blueprint
+from deftweb.api import api_blueprint, documented_refusals
 from deftweb.auth import policy
 from deftweb.errors import NotAllowed
 from deftweb.models import RequestStatus, RequestTemplate, WorkingGroup, db
@@ -26,11 +26,7 @@ REFUSALS = (
     (422, "Bad input: `errors` points at each bad field"),
 )
 
-
-def _documented(view):
-    for code, description in REFUSALS:
-        view = blp.alt_response(code, description=description)(view)
-    return view
+_documented = documented_refusals(blp, REFUSALS)
 
 
 @blp.post("/requests")

@@ -1,10 +1,10 @@
 """Loading a request for a route, with the access check: the one request loader."""
 
 import sqlalchemy as sa
-from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from deftweb.auth import policy
+from deftweb.auth.access import get_allowed
 from deftweb.models import Request, RequestHistory, Slice, Task, db
 
 #: The request page lists at most this many tasks; the task table (its own page) has them all.
@@ -32,18 +32,12 @@ def get_request(
     check=policy.can_view_request,
     *,
     content: bool = False,
-    refused: str = "You may not do this.",
+    refused: str = policy.REFUSED,
 ) -> Request:
     """The request (404 if there is none), if `check(current_user, request)` allows it (403 with
     `refused` otherwise); `content` loads its slices, steps and history as well."""
-    production_request = db.first_or_404(
-        sa.select(Request)
-        .where(Request.id == request_id)
-        .options(*NAMES, *(CONTENT if content else ())),
-        description=f"There is no request {request_id}.",
-    )
-    policy.require(check(current_user, production_request), refused)
-    return production_request
+    options = NAMES + CONTENT if content else NAMES
+    return get_allowed(Request, request_id, check, "request", options=options, refused=refused)
 
 
 def tasks_of_request(request_id: int, limit: int = TASKS_SHOWN) -> list[Task]:

@@ -6,7 +6,7 @@ submitted request to `workflow.edit_request` and so to the review field rules.
 
 from flask_login import current_user, login_required
 
-from deftweb.api import api_blueprint
+from deftweb.api import api_blueprint, documented_refusals
 from deftweb.auth import policy
 from deftweb.models import db
 from deftweb.notifications import watchers
@@ -29,11 +29,7 @@ REFUSALS = (
     (422, "Bad input, or a move the transition table does not have"),
 )
 
-
-def _documented_refusals(view):
-    for code, description in REFUSALS:
-        view = blp.alt_response(code, description=description)(view)
-    return view
+_documented_refusals = documented_refusals(blp, REFUSALS)
 
 
 @blp.post("/requests/<id:request_id>/transitions")

@@ -1,10 +1,10 @@
 """Loading a task with its hand-off row, datasets and chain neighbours."""
 
 import sqlalchemy as sa
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from deftweb.auth import policy
+from deftweb.auth.access import get_allowed
 from deftweb.models import AuditEvent, Dataset, JediCommand, JediTask, Task, db
 
 CHILDREN_SHOWN = 200
@@ -12,9 +12,7 @@ CHILDREN_SHOWN = 200
 
 def get_task(task_id: int, check=policy.can_view_task) -> Task:
     """The task (404 if there is none), if `check(current_user, task)` allows it (403)."""
-    task = db.get_or_404(Task, task_id, description=f"There is no task {task_id}.")
-    policy.require(check(current_user, task))
-    return task
+    return get_allowed(Task, task_id, check, "task")
 
 
 def handoff_of(task_id: int) -> JediTask | None:
