@@ -2,14 +2,21 @@
 
 import logging
 import os
+from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from deftweb import health
+from deftweb import cli, health
 from deftweb.accounts import admin_pages, profile_pages
 from deftweb.accounts import api as account_api
 from deftweb.api import API_CONFIG
+from deftweb.auth import loaders
 from deftweb.auth import pages as auth_pages
+from deftweb.auth.csrf import init_csrf
+from deftweb.auth.gate import require_sign_in
+from deftweb.auth.saml import check_settings as check_saml_settings
+from deftweb.auth.sessions import SAFE_METHODS
 from deftweb.auth.settings import check_auth_config
 from deftweb.config import load_config
 from deftweb.dashboard import pages as dashboard_pages
@@ -25,6 +32,7 @@ from deftweb.requests import filing_api, filing_pages, template_pages
 from deftweb.requests import pages as request_pages
 from deftweb.review import api as review_api
 from deftweb.review import pages as review_pages
+from deftweb.security_headers import init_security_headers
 from deftweb.tasks import action_pages, metatask_api, metatask_pages
 from deftweb.tasks import api as task_api
 from deftweb.tasks import pages as task_pages
@@ -66,12 +74,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_security(app: Flask) -> None:
     """CSRF on unsafe requests, security headers, and X-Forwarded-* only from counted proxies."""
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
-    from deftweb.auth.csrf import init_csrf
-    from deftweb.auth.saml import check_settings as check_saml_settings
-    from deftweb.security_headers import init_security_headers
-
     init_csrf(app)
     init_security_headers(app)
     check_saml_settings(app)
@@ -81,8 +83,6 @@ def _init_security(app: Flask) -> None:
 
 
 def _migrations_dir() -> str:
-    from pathlib import Path
-
     return str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -102,10 +102,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from deftweb.auth import loaders
-    from deftweb.auth.gate import require_sign_in
-    from deftweb.auth.sessions import SAFE_METHODS
-
     loaders.init_login_manager(login_manager)
 
     @app.before_request
@@ -128,8 +124,6 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from deftweb import cli
-
     cli.register(app)
 
 

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app
 
+from deftweb.auth.saml import configured_settings
+
 #: Directives of the Content-Security-Policy; `form-action` gains the IdP's origin (see below).
 CSP_DIRECTIVES = {
     "default-src": "'self'",
@@ -67,7 +69,5 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_security_headers(app: Flask) -> None:
-    from deftweb.auth.saml import configured_settings
-
     app.extensions["deftweb_csp"] = content_security_policy(idp_origins(configured_settings(app)))
     app.after_request(add_security_headers)

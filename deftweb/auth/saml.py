@@ -23,6 +23,7 @@ from deftweb.auth.identity import AuthInfo
 from deftweb.auth.next_url import safe_next_url
 from deftweb.auth.saml_attributes import auth_info_from_attributes
 from deftweb.auth.saml_guard import SamlRefused, check_response
+from deftweb.config import ConfigError
 from deftweb.models import SamlPendingRequest, SamlSeenAssertion, db, utcnow
 from deftweb.models.users import IdentityKind
 
@@ -67,8 +68,6 @@ def configured_settings(app: Flask) -> dict | None:
 
 def check_settings(app: Flask) -> None:
     """At start: refuse SAML settings python3-saml cannot use, saying what is wrong."""
-    from deftweb.config import ConfigError
-
     settings = configured_settings(app)
     if settings is None:
         return
