@@ -33,6 +33,19 @@ def test_the_slice_editor_ignores_ids_beyond_their_column(client, member, field)
     assert "601229" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "forged",
+    [{f"slices-{'9' * 5000}-dsid": "601230"}, {"op": f"remove_slice:{'9' * 5000}"}],
+)
+def test_the_slice_editor_ignores_positions_no_form_has(client, member, forged):
+    """Field and button positions beyond any form (a number Python will not even read) are
+    ignored, as a stale button is."""
+    form = form_of(mc_document(count=1)) | {"op": "add_slice"} | forged
+    response = client.post("/requests/editor", data=form, headers=HTMX)
+    assert response.status_code == 200
+    assert "601229" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("priority", [str(HUGE), str(INTEGER_MAX + 1), "1001", "-1"])
 def test_a_priority_beyond_its_range_comes_back_at_the_field(client, make, login_as, priority):
     login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))

@@ -16,8 +16,10 @@ from deftweb.requests.validation import REQUEST_FIELDS, SLICE_FIELDS, STEP_FIELD
 
 #: Slices shown as fields at once; the others travel as JSON (a 5,000-slice form stays small).
 SLICES_PER_PAGE = 100
-_SLICE_KEY = re.compile(r"slices-(\d+)-(\w+)")
-_STEP_KEY = re.compile(r"slices-(\d+)-steps-(\d+)-(\w+)")
+#: A position in the form: more digits than any form of MAX_SLICES slices has is no position.
+_POSITION = r"(\d{1,9})"
+_SLICE_KEY = re.compile(rf"slices-{_POSITION}-(\w+)")
+_STEP_KEY = re.compile(rf"slices-{_POSITION}-steps-{_POSITION}-(\w+)")
 
 
 def form_document(form) -> dict:
@@ -92,7 +94,7 @@ def config_text(value) -> str:
 def apply_operation(doc: dict, operation: str) -> None:
     """Change the document in place: `add_slice`, `remove_slice:3`, `up:3`, `add_step:3`..."""
     name, _, arguments = operation.partition(":")
-    numbers = [int(n) for n in arguments.split(":") if n.isdigit()]
+    numbers = [int(n) for n in arguments.split(":") if re.fullmatch(_POSITION, n)]
     action = _OPERATIONS.get(name)
     if action is not None:
         # a stale button (its row is gone) does nothing
