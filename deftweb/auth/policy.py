@@ -144,7 +144,7 @@ def require(allowed: bool, message: str = REFUSED) -> None:
 # --- Review workflow: who may move a request, edit its fields, comment and watch ---------------
 # The moves themselves are data in `deftweb.models.transitions`; each names a gate, and the
 # grants below say who passes it. The predicates here and the review queue's SQL
-# (`review_views.queue_clauses`) both read the grants, so the buttons and the queue agree.
+# (`review.queries.queue_clauses`) both read the grants, so the buttons and the queue agree.
 
 #: A grant's holder besides the global roles: the request's requester, a convener of its group.
 REQUESTER = "requester"

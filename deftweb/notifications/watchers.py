@@ -2,7 +2,7 @@
 
 The watchers of a request are its requester, the addresses in its cc list and everyone who pressed
 Watch. Every history row (transition, edit, comment) writes one outbox row per watcher, except the
-person who acted, in the same transaction; `notification_sender` delivers them later.
+person who acted, in the same transaction; `notifications.sender` delivers them later.
 """
 
 import hashlib

@@ -1,6 +1,6 @@
 """What DEFT tells JEDI about a task: its name, output datasets and JSON task parameters.
 
-Pure functions (no database): `task_definition` feeds them a request, a slice and a step. The
+Pure functions (no database): `tasks.definition` feeds them a request, a slice and a step. The
 parameter set follows prodtask's `deftcore/protocol/task.json` and `taskdef.py`.
 """
 
