@@ -6,8 +6,6 @@ request has tasks it moves on to working. The workflow underneath (`workflow.tra
 nothing of tasks.
 """
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -39,21 +37,12 @@ def start_production(request: Request, actor: User) -> None:
         workflow.transition(request, RequestStatus.WORKING, actor, request.version, comment)
 
 
-@dataclass(frozen=True)
-class BulkResult:
-    """What a bulk review did to one request."""
-
-    request_id: int
-    ok: bool
-    message: str
-
-
 def bulk_review(actor: User, action: str, shown: dict[int, int | None], comment: str = ""):
     """Approve (the next step), hold or reject each request as it was shown: the review queue's
     and the request table's bulk bars. `shown` maps each request id to the version the user saw
     (None when the form did not say); a request changed since is refused with what happened, as
     one clicked on its own page would be. Each request moves in its own savepoint, so a refusal
-    leaves the others done; one BulkResult per request, in `shown`'s order."""
+    leaves the others done; one RowResult per request, in `shown`'s order."""
     if action not in BULK_ACTIONS:
         raise InvalidInput("Choose approve, hold or reject.", "/action")
     found = db.session.scalars(
@@ -68,15 +57,15 @@ def bulk_review(actor: User, action: str, shown: dict[int, int | None], comment:
     ]
 
 
-def _review_one(actor, action, request, request_id, version, comment) -> BulkResult:
+def _review_one(actor, action, request, request_id, version, comment) -> RowResult:
     """One request of a bulk review: moved, or refused with the reason."""
     try:
         target = _bulk_target(action, request, request_id, version)
         with db.session.begin_nested():
             move_request(request, target, actor, version, comment)
     except Refusal as error:
-        return BulkResult(request_id, False, error.message)
-    return BulkResult(request_id, True, f"Request {request_id} is now {request.status}.")
+        return RowResult(request_id, False, error.message)
+    return RowResult(request_id, True, f"Request {request_id} is now {request.status}.")
 
 
 def _bulk_target(action: str, request: Request | None, request_id: int, version: int | None):
@@ -95,9 +84,3 @@ def _bulk_target(action: str, request: Request | None, request_id: int, version:
             f"Request {request_id} is {request.status}: there is nothing to approve."
         )
     return target
-
-
-def act_on_table_rows(actor: User, action: str, shown: dict[int, int | None], comment: str):
-    """The request table's bulk bar: `bulk_review` of the rows as shown, one RowResult each."""
-    results = bulk_review(actor, action, shown, comment)
-    return [RowResult(r.request_id, r.ok, r.message) for r in results]

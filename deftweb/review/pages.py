@@ -138,7 +138,7 @@ def table_bulk():
     return bulk_action(
         request_table.TABLE,
         BULK_ACTION_LABELS,
-        lambda action, rows: review_moves.act_on_table_rows(current_user, action, rows, comment),
+        lambda action, rows: review_moves.bulk_review(current_user, action, rows, comment),
     )
 
 
@@ -221,7 +221,7 @@ def bulk():
     shown = listing_bulk.ticked_rows(request.form.getlist("item"), Request.id, "request")
     moved = review_moves.bulk_review(current_user, action, shown, request.form.get("comment", ""))
     db.session.commit()
-    results = {r.request_id: (r.ok, r.message) for r in moved}
+    results = {r.row_id: (r.ok, r.message) for r in moved}
     done = sum(1 for r in moved if r.ok)
     if not wants_fragment():
         flash(

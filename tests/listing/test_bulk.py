@@ -72,7 +72,7 @@ def shown(*requests) -> dict[int, int]:
 def test_request_moves_through_the_workflow_row_by_row(make, prodmgr):
     registered = make.request(status="registered")
     done = make.request(status="done")
-    results = review_moves.act_on_table_rows(prodmgr, "hold", shown(registered, done), "")
+    results = review_moves.bulk_review(prodmgr, "hold", shown(registered, done), "")
     assert [r.ok for r in results] == [True, False]
     assert registered.status == "hold"
     assert done.status == "done"
@@ -84,7 +84,7 @@ def test_a_request_changed_since_it_was_shown_is_refused(make, prodmgr):
     other = make.user(roles=(GlobalRole.PRODUCTION_MANAGER,), display_name="Other Manager")
     workflow.edit_request(edited, other, {"priority": 9}, edited.version)
     workflow.transition(moved, "hold", other, moved.version)
-    results = review_moves.act_on_table_rows(prodmgr, "reject", as_shown, "not now")
+    results = review_moves.bulk_review(prodmgr, "reject", as_shown, "not now")
     assert [r.ok for r in results] == [False, False, True]
     for result in results[:2]:
         assert "changed after you loaded it: Other Manager changed it" in result.message
@@ -96,7 +96,7 @@ def test_approving_never_resumes_a_held_request(make, prodmgr):
     """Held while approved, a request's "Resume" goes to approved: still not an approval."""
     held = make.request(status="approved")
     workflow.transition(held, "hold", prodmgr, held.version)
-    (result,) = review_moves.act_on_table_rows(prodmgr, "approve", shown(held), "")
+    (result,) = review_moves.bulk_review(prodmgr, "approve", shown(held), "")
     assert not result.ok
     assert result.message == f"Request {held.id} is hold: there is nothing to approve."
     assert held.status == "hold"
@@ -105,6 +105,6 @@ def test_approving_never_resumes_a_held_request(make, prodmgr):
 def test_a_member_cannot_move_requests(make):
     member = make.user(groups={"HIGG": "member"})
     waiting = make.request(status="waiting")
-    (result,) = review_moves.act_on_table_rows(member, "reject", shown(waiting), "no")
+    (result,) = review_moves.bulk_review(member, "reject", shown(waiting), "no")
     assert not result.ok
     assert waiting.status == "waiting"
