@@ -12,6 +12,8 @@ from deftweb.listing.table import Column, Listing, Sort, beyond, keyset_order
 from deftweb.models import db
 
 BATCH = 1000
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(
@@ -39,15 +41,19 @@ def export_rows(
 
 
 def cell(value) -> object:
-    """A cell as exported: times in ISO 8601 UTC, missing values empty."""
+    """A CSV cell: times in ISO 8601 UTC, missing values empty, and text a spreadsheet would run
+    as a formula (`=HYPERLINK(...)` in a description, a login name) quoted by a leading `'`."""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
 
 
 def as_csv(rows: Iterator[object], columns: Sequence[Column]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: a field holding a \r or \n is then quoted, so it cannot break its row
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.key for c in columns])
     for number, row in enumerate(rows, 1):
         writer.writerow([cell(c.value(row)) for c in columns])

@@ -110,6 +110,25 @@ def test_csv_export_streams_the_current_view(client, member, make):
     assert rows[1:] == [[str(t.id), "failed", "mc20_13TeV"] for t in reversed(kept)]
 
 
+FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_no_exported_csv_cell_starts_a_formula(client, member, make, text):
+    """OWASP's CSV-injection rule on every export: text from users (a request's description, a
+    login name on the task table) that a spreadsheet would run comes out quoted by a `'`."""
+    make.request(status="waiting", description=text)
+    make.task(status="failed", username=text)
+    exports = {
+        "/requests/export.csv?status=waiting&cols=id&cols=description": "description",
+        "/tasks/export.csv?status=failed&cols=id&cols=user": "user",
+    }
+    for url, key in exports.items():
+        text_read = io.StringIO(client.get(url).get_data(as_text=True), newline="")
+        rows = list(csv.DictReader(text_read))
+        assert [row[key] for row in rows] == ["'" + text]
+
+
 def test_json_export_of_requests(client, member, make):
     made = make.request(status="waiting", description="JSON export sample")
     make.request(status="done")
