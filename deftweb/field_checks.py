@@ -26,6 +26,14 @@ TEXT_LIMITS = {
 }
 
 
+#: Fields shown and mailed on one line (a description becomes a mail's subject): no line break,
+#: tab or other control character. Every other text field may hold line breaks and tabs only.
+ONE_LINE_FIELDS = frozenset({"description", "reference_link", "brief", "input_dataset", "dsid"})
+ONE_LINE_FIELDS |= {"output_formats"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_SPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def sentence(error: Exception) -> str:
     text = str(error)
     return f"{text[:1].upper()}{text[1:]}."
@@ -46,6 +54,10 @@ def text_field(doc: dict, name: str, pointer: str, problems: Problems, required=
         problems.add(pointer, "This is required.")
     elif len(text) > limit:
         problems.add(pointer, f"At most {limit:,} characters; this has {len(text):,}.")
+    elif name in ONE_LINE_FIELDS and _CONTROL.search(text):
+        problems.add(pointer, "Keep this on one line: no line break, tab or control character.")
+    elif control := _CONTROL_BUT_SPACE.search(text):
+        problems.add(pointer, f"Remove the control character U+{ord(control.group()):04X}.")
     return text[:limit]
 
 

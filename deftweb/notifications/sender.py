@@ -128,7 +128,8 @@ def deliver(envelopes: list[Envelope], now: datetime) -> Outcome:
             try:
                 smtp.send_message(_email(envelope, config["MAIL_FROM"], now))
                 outcome.sent.extend(envelope.message_ids)
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:
+                # (a header the email package refuses raises ValueError while the mail is built)
                 outcome.failed.update(dict.fromkeys(envelope.message_ids, _describe(error)))
     return outcome
 

@@ -42,6 +42,34 @@ def test_sender_delivers_each_message_once(approved_once, mail):
     assert len(mail.messages) == 2
 
 
+def test_one_mail_that_cannot_be_built_stops_and_repeats_no_other(make, mail, app):
+    """A line break in a description made the subject a header the email package refuses: the
+    round died after its claim, the mails before it went out again every round and the mails after
+    it never. Now that mail fails on its own, and ends failed after its attempts."""
+    convener = make.user(groups={"HIGG": "convener"})
+    requests = [
+        make.request(request_type=RequestType.GROUP, status=S.WAITING, description=text)
+        for text in ("before", "line one\nBcc: everyone@example.cern", "after")
+    ]
+    for request in requests:
+        workflow.transition(request, S.REGISTERED, convener, 1)
+    outcome = send_due()
+    broken = outbox(requests[1])
+    assert sorted(outcome.failed) == [row.id for row in broken]
+    mails = mail.wait_for(2)
+    assert {m["To"] for m in mails} == {requests[0].requester.email, requests[2].requester.email}
+    assert "Bcc" not in str(mails[0]) + str(mails[1])
+    assert "ValueError" in broken[0].last_error
+    for row in broken:
+        row.attempts = app.config["NOTIFY_MAX_ATTEMPTS"] - 1
+        row.next_attempt_at = row.created_at
+    db.session.flush()
+    assert send_due().sent == [], "nothing sent twice"
+    assert {r.status for r in outbox(requests[1])} == {"failed"}
+    assert {r.status for r in outbox(requests[0]) + outbox(requests[2])} == {"sent"}
+    assert len(mail.messages) == 2
+
+
 def test_unreachable_server_retries_with_backoff_then_gives_up(approved_once, app, monkeypatch):
     request, _, _ = approved_once
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")

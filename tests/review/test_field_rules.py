@@ -19,6 +19,9 @@ BAD_EDITS = [
     pytest.param("reference_link", "see the JIRA ticket", "http(s) link", id="link-not-a-url"),
     pytest.param("cc", "a@cern.ch, not-an-address", "not an e-mail address", id="cc-bad-address"),
     pytest.param("description", "x" * 100_000, "At most 256 characters", id="description-100k"),
+    # a line break in a description became a mail header (issue 20): one-line fields hold none
+    pytest.param("description", "ttH\nBcc: all@example.cern", "on one line", id="description-line"),
+    pytest.param("cc", "a@cern.ch\x07", "control character U+0007", id="cc-control-character"),
 ]
 
 GOOD_EDIT = {
