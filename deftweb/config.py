@@ -147,6 +147,10 @@ def _instance_secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+#: The shortest secret key production accepts: it signs every session cookie and CSRF token.
+SECRET_KEY_MIN_LENGTH = 32
+
+
 def check_config(config) -> None:
     """Refuse to start with a setting that is unsafe or unusable, saying which key to fix."""
     env = config["ENVIRONMENT"]
@@ -157,6 +161,12 @@ def check_config(config) -> None:
             "SECRET_KEY is not set. In production set DEFTWEB_SECRET_KEY or SECRET_KEY in "
             "instance/config.py to a long random value (python -c 'import secrets; "
             "print(secrets.token_hex(32))'); in development set DEFTWEB_ENVIRONMENT=development."
+        )
+    if env == "production" and len(config["SECRET_KEY"]) < SECRET_KEY_MIN_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY has {len(config['SECRET_KEY'])} characters; production needs at least "
+            f"{SECRET_KEY_MIN_LENGTH} random ones (python -c 'import secrets; "
+            "print(secrets.token_hex(32))')"
         )
     if env == "production" and config["DEV_LOGIN"]:
         raise ConfigError("DEV_LOGIN is on while ENVIRONMENT is production: switch one of them off")

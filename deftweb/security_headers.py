@@ -6,8 +6,10 @@ The templates carry no inline script or style and htmx is configured in base.htm
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
+from deftweb.api import API_PREFIX
 from deftweb.auth.saml import configured_settings
 
 #: Directives of the Content-Security-Policy; `form-action` gains the IdP's origin (see below).
@@ -29,6 +31,11 @@ STATIC_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+    # The pages use no camera, microphone, location, payment, USB or sensors: nor may an embed.
+    "Permissions-Policy": (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), "
+        "gyroscope=(), magnetometer=(), interest-cohort=()"
+    ),
 }
 
 
@@ -65,7 +72,14 @@ def add_security_headers(response: Response) -> Response:
         )
     for name, value in STATIC_HEADERS.items():
         headers.setdefault(name, value)
+    if request.endpoint != "static" and (_is_api() or current_user.is_authenticated):
+        # what a signed-in person or an API client reads stays out of every cache
+        headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _is_api() -> bool:
+    return request.path.startswith(API_PREFIX + "/")
 
 
 def init_security_headers(app: Flask) -> None:

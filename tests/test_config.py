@@ -42,6 +42,13 @@ def test_production_without_secret_key_stops_with_a_clear_message(instance):
     assert not (instance / "secret_key").exists()
 
 
+@pytest.mark.parametrize("weak", ["x", "changeme", "0123456789abcdef0123456789abcde"])
+def test_production_refuses_a_short_secret_key(instance, monkeypatch, weak):
+    monkeypatch.setenv("DEFTWEB_SECRET_KEY", weak)
+    with pytest.raises(ConfigError, match=f"SECRET_KEY has {len(weak)} characters; production"):
+        create_app()
+
+
 def test_production_refuses_the_development_login(instance, monkeypatch):
     monkeypatch.setenv("DEFTWEB_SECRET_KEY", "x" * 64)
     monkeypatch.setenv("DEFTWEB_DEV_LOGIN", "true")

@@ -24,11 +24,23 @@ def test_every_response_carries_the_headers(client, path):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in headers["Permissions-Policy"]
 
 
 def test_signed_in_pages_carry_them_too(client, login_as, make):
     login_as(make.user())
     assert "frame-ancestors 'none'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_what_signed_in_people_and_api_clients_read_is_never_cached(client, login_as, make):
+    anonymous = client.get("/auth/login").headers
+    assert "no-store" not in anonymous.get("Cache-Control", "")
+    assert client.get("/api/v1/openapi.json").headers["Cache-Control"] == "no-store"
+    login_as(make.user())
+    for path in ("/", "/requests/", "/api/v1/me", "/nowhere"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    with client.get("/static/css/deftweb.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
 
 
 def test_sign_out_may_continue_at_the_idp():

@@ -162,9 +162,20 @@ def _read_table(filename: str, content: bytes):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ImportRefused("The CSV file is not UTF-8 text.") from error
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else None
-        return iter(csv.reader(io.StringIO(text), dialect or csv.excel))
+        return iter(csv.reader(io.StringIO(text), _dialect(text)))
     raise ImportRefused("Choose a .csv or .xlsx file.")
+
+
+def _dialect(text: str):
+    """The CSV dialect of the file's first 4 kB (commas, semicolons or tabs), or ImportRefused."""
+    if not text.strip():
+        return csv.excel
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error as error:
+        raise ImportRefused(
+            "Cannot tell how the CSV file separates its columns: use commas, semicolons or tabs."
+        ) from error
 
 
 def _xlsx_rows(content: bytes):

@@ -93,6 +93,8 @@ def test_an_xlsx_spreadsheet(app):
         ("grid.xlsx", b"not a zip", "not an xlsx workbook"),
         ("grid.csv", b"events,priority\n1,2\n", "DSID column is missing"),
         ("grid.csv", b"\xff\xfe\x00bad", "not UTF-8"),
+        # no delimiter in the first 4 kB: the sniffer cannot tell (a 500 before)
+        ("grid.csv", b"dsid " + b"x" * 5000 + b"\n601229\n", "how the CSV file separates"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(app, name, content, message):
