@@ -33,6 +33,8 @@ DEFAULTS = {
     # --- Sign-in and sessions (README "Signing in") ---
     # CSRF is checked by deftweb.auth.csrf, which lets non-browser API calls through.
     "WTF_CSRF_CHECK_DEFAULT": False,
+    # Over https deftweb.auth.csrf checks the Referer, or the Origin where a browser sent none.
+    "WTF_CSRF_SSL_STRICT": False,
     # Session cookie name; None: "__Host-deftweb" when cookies are Secure, else "deftweb_session".
     "SESSION_COOKIE_NAME": None,
     "SESSION_IDLE_TIMEOUT": 2 * 3600,  # seconds without a request before a session ends

@@ -5,7 +5,8 @@ such as JSON bodies, DELETE or a request carrying `Authorization`, need no token
 not get one anyway. Views marked with `csrf.exempt` (the SAML endpoints) are skipped.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
+from flask_wtf.csrf import CSRFError, same_origin
 
 from deftweb.auth.sessions import is_api_request
 from deftweb.extensions import csrf
@@ -31,6 +32,20 @@ def protect_from_forgery() -> None:
     if is_api_request() and needs_preflight():
         return
     csrf.protect(apply_exemptions=True)
+    if g.get("csrf_valid") and request.is_secure:
+        check_same_origin()
+
+
+def check_same_origin() -> None:
+    """Over https a form post must come from our own pages: its Referer names this host, or, where
+    the browser or a privacy setting sent no Referer, its Origin does."""
+    here = f"https://{request.host}"
+    if request.referrer:
+        ours = same_origin(request.referrer, here + "/")
+    else:
+        ours = request.headers.get("Origin") == here
+    if not ours:
+        raise CSRFError("The request did not come from this site's pages (Referer or Origin).")
 
 
 def init_csrf(app: Flask) -> None:

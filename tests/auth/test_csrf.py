@@ -71,3 +71,29 @@ def test_api_call_with_a_bearer_token_needs_no_csrf_token(csrf_on, make):
         "/api/v1/nowhere", headers={"Authorization": f"Bearer {secret}"}, json={"a": 1}
     )
     assert answer.status_code == 404  # routing, not CSRF, answered
+
+
+@pytest.mark.parametrize(
+    ("headers", "allowed"),
+    [
+        ({"Referer": "https://localhost/profile"}, True),
+        ({"Origin": "https://localhost"}, True),  # a browser that strips the Referer
+        ({}, False),
+        ({"Referer": "https://evil.example/"}, False),
+        ({"Origin": "https://evil.example"}, False),
+        ({"Origin": "null"}, False),
+    ],
+)
+def test_https_posts_come_from_our_pages_by_referer_or_origin(
+    csrf_on, make, login_as, client, headers, allowed
+):
+    """Sign-out over https with the token: its Referer, or its Origin where there is none, must
+    name this site (Flask-WTF alone refused every post that came without a Referer)."""
+    login_as(make.user())
+    https = "https://localhost"
+    page = client.get("/auth/login", base_url=https).text
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    answer = client.post("/auth/logout", base_url=https, headers={"X-CSRFToken": token} | headers)
+    assert (answer.status_code == 302) is allowed, answer.text
+    if not allowed:
+        assert answer.status_code == 400
