@@ -30,7 +30,7 @@ TEXT_LIMITS = {
 #: tab or other control character. Every other text field may hold line breaks and tabs only.
 ONE_LINE_FIELDS = frozenset({"description", "reference_link", "brief", "input_dataset", "dsid"})
 ONE_LINE_FIELDS |= {"output_formats"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_SPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -54,7 +54,7 @@ def text_field(doc: dict, name: str, pointer: str, problems: Problems, required=
         problems.add(pointer, "This is required.")
     elif len(text) > limit:
         problems.add(pointer, f"At most {limit:,} characters; this has {len(text):,}.")
-    elif name in ONE_LINE_FIELDS and _CONTROL.search(text):
+    elif name in ONE_LINE_FIELDS and CONTROL.search(text):
         problems.add(pointer, "Keep this on one line: no line break, tab or control character.")
     elif control := _CONTROL_BUT_SPACE.search(text):
         problems.add(pointer, f"Remove the control character U+{ord(control.group()):04X}.")

@@ -6,7 +6,9 @@ from sqlalchemy.orm import selectinload
 from deftweb import audit
 from deftweb.auth.sessions import end_all_sessions
 from deftweb.errors import InvalidInput, NotAllowed
+from deftweb.field_checks import CONTROL
 from deftweb.models import Membership, NotifyMode, User, db
+from deftweb.models.users import LOGIN_NAME
 
 PAGE_SIZE = 50
 
@@ -32,11 +34,15 @@ def search_users(text: str = "", limit: int = PAGE_SIZE) -> list[User]:
 
 def create_user(actor: User, username: str, display_name: str, email: str | None) -> User:
     """An account made by hand, e.g. for a robot certificate; SSO links to it by login name."""
-    username, display_name = username.strip(), display_name.strip()
-    if not username or len(username) > 64 or not display_name:
+    username, display_name = username.strip(), " ".join(display_name.split())
+    if not LOGIN_NAME.fullmatch(username):
         raise InvalidInput(
-            "Give a login name (up to 64 characters) and a display name.", "/username"
+            "A login name is up to 64 letters, digits and . _ @ + -, starting with a letter or "
+            "digit: the form single sign-on gives.",
+            "/username",
         )
+    if not display_name or CONTROL.search(display_name):
+        raise InvalidInput("Give a display name on one line.", "/display_name")
     taken = db.session.scalar(sa.select(User.id).where(User.username == username))
     if taken:
         raise InvalidInput(f"There is already a user {username}.", "/username")

@@ -9,6 +9,8 @@ import re
 
 from deftweb.auth.identity import AuthInfo
 from deftweb.auth.saml_guard import SamlRefused
+from deftweb.field_checks import CONTROL
+from deftweb.models.users import LOGIN_NAME
 
 #: The value of an `identifier` entry that means the assertion's NameID.
 NAME_ID = "NameID"
@@ -22,7 +24,6 @@ DEFAULT_ATTRIBUTE_MAP = {
     "person_id": ["PersonID"],
     "roles": ["CernRoles", "Group"],
 }
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 
 
 class MissingAttribute(SamlRefused):
@@ -64,15 +65,23 @@ def auth_info_from_attributes(
     username = _first(attributes, fields["username"])
     if not identifier:
         raise MissingAttribute(f"no identifier among {fields['identifier']}")
-    if not username or not USERNAME.match(username):
+    if not username or not LOGIN_NAME.fullmatch(username):
         raise MissingAttribute(f"no usable login name among {fields['username']}: {username!r}")
     return AuthInfo(
         kind=kind,
         issuer=issuer,
         identifier=identifier,
         username=username,
-        display_name=_first(attributes, fields["display_name"]) or username,
+        display_name=_one_line(_first(attributes, fields["display_name"])) or username,
         email=_first(attributes, fields["email"]),
         person_id=_first(attributes, fields["person_id"]),
         roles=tuple(sorted(set(_lookup(attributes, fields["roles"])))),
     )
+
+
+def _one_line(text: str | None) -> str | None:
+    """A name as one line: an IdP's line breaks and control characters become spaces (a display
+    name goes into mail headers and pages)."""
+    if text is None:
+        return None
+    return " ".join(CONTROL.sub(" ", text).split())

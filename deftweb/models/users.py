@@ -1,5 +1,6 @@
 """People and what they may be: users, identities, working groups, memberships, global roles."""
 
+import re
 import secrets
 from datetime import datetime
 from enum import StrEnum
@@ -8,6 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deftweb.models.base import Timestamped, db, utcnow
+
+#: A login name, whoever makes it (single sign-on or an admin): it names the account everywhere,
+#: also in `user.<name>.` dataset scopes and in exports.
+LOGIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 
 
 class IdentityKind(StrEnum):

@@ -1,9 +1,11 @@
 """Admin pages: only admins; users, roles, memberships and identities changed and audited."""
 
+import html
+
 import pytest
 import sqlalchemy as sa
 
-from deftweb.models import AuditEvent, GlobalRole, GrantSource, Membership, UserRole, db
+from deftweb.models import AuditEvent, GlobalRole, GrantSource, Membership, User, UserRole, db
 
 DN = "/DC=ch/DC=cern/OU=Robots/CN=robot"
 
@@ -135,6 +137,27 @@ def test_create_a_user(client, admin):
     dup = client.post("/admin/users", data={"username": "svc-jedi", "display_name": "again"})
     assert dup.status_code == 422
     assert "already a user" in dup.text
+
+
+@pytest.mark.parametrize(
+    ("username", "display_name", "says"),
+    [
+        ("jo doe", "Jo Doe", "A login name is up to 64 letters"),
+        ("=HYPERLINK(1)", "Jo Doe", "A login name is up to 64 letters"),
+        ("-rm", "Jo Doe", "A login name is up to 64 letters"),
+        ("x" * 65, "Jo Doe", "A login name is up to 64 letters"),
+        ("jodoe", "Jo\x07Doe", "display name on one line"),
+    ],
+)
+def test_admins_make_only_login_names_single_sign_on_could(
+    client, admin, username, display_name, says
+):
+    """The login-name rule of SSO sign-in, for accounts made by hand too (a name starting with =
+    or - reached the task export as a formula)."""
+    answer = client.post("/admin/users", data={"username": username, "display_name": display_name})
+    assert answer.status_code == 422
+    assert says in html.unescape(answer.text)
+    assert db.session.scalar(sa.select(User).where(User.username == username)) is None
 
 
 def test_group_pages_list_members_and_add_one_by_hand(client, admin, make):

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from deftweb.models import AuditEvent, GrantSource, Identity, Membership, User, db
-from tests.auth.saml_idp import IDP_ENTITY_ID, Assertion, encode, response, sign
+from tests.auth.saml_idp import CERN_ATTRIBUTES, IDP_ENTITY_ID, Assertion, encode, response, sign
 
 
 def sso_login(start_sso, post_to_acs, idp_keys, next_path="/", **assertion):
@@ -32,6 +32,14 @@ def test_first_login_registers_the_user_with_mapped_attributes(start_sso, post_t
     assert (identity.kind, identity.issuer, identity.identifier) == ("saml", IDP_ENTITY_ID, "alice")
     assert user.group_roles() == {"HIGG": "convener"}
     assert [m.source for m in user.memberships] == [GrantSource.SSO]
+
+
+def test_a_display_name_from_the_idp_is_kept_on_one_line(start_sso, post_to_acs, idp_keys):
+    attributes = dict(CERN_ATTRIBUTES) | {"displayName": ["Alice\n\tBcc: all@example.cern\r"]}
+    client, answer = sso_login(start_sso, post_to_acs, idp_keys, attributes=attributes)
+    assert answer.status_code == 302
+    user = db.session.scalars(sa.select(User).where(User.username == "alice")).one()
+    assert user.display_name == "Alice Bcc: all@example.cern"
 
 
 def test_second_login_finds_the_same_user(start_sso, post_to_acs, idp_keys):
