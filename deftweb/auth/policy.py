@@ -100,6 +100,14 @@ def can_file_request_for(user, group: WorkingGroup | str | None) -> bool:
     return is_member_of(user, group)
 
 
+def can_file_requests(user) -> bool:
+    """Open the filing form and its slice editor (pasting and spreadsheet imports included):
+    members of some active working group."""
+    if not is_signed_in(user):
+        return False
+    return any(can_file_request_for(user, m.working_group) for m in user.memberships)
+
+
 def can_edit_request(user, request) -> bool:
     """Edit a request's content: its requester, while it is still a draft."""
     return is_requester_of(user, request) and request.status == RequestStatus.DRAFT

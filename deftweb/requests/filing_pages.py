@@ -62,9 +62,8 @@ def filing_actions(production_request) -> dict:
 @login_required
 def new():
     """A blank request for one of my groups; `?template=` starts from a template."""
+    _require_filing()
     groups = filing_groups()
-    if not groups:
-        abort(403, "You are in no working group, so you cannot file requests.")
     template = chosen_template(request.args.get("template"))
     group = template.working_group if template else chosen_group(request.args.get("group"))
     kind = request.args.get("type") or RequestType.MC
@@ -117,6 +116,7 @@ def save(request_id: int):
 @login_required
 def editor():
     """The slice editor's buttons: change the posted form and send it back (nothing is saved)."""
+    _require_filing()
     doc = form_document(request.form)
     request_id = stored_integer(request.form.get("request_id"), Request.id)
     req = _editable(request_id) if request_id else None
@@ -140,7 +140,8 @@ def editor():
 @login_required
 def check_cell():
     """Check one slice field as it changes: the cell comes back with its error, or without."""
-    match = re.fullmatch(r"slices-(\d+)-(\w+)", request.form.get("cell", ""))
+    _require_filing()
+    match = re.fullmatch(r"slices-(\d{1,9})-(\w+)", request.form.get("cell", ""))
     cells = {name: (label, cls) for name, label, cls in SLICE_CELLS}
     if match is None or match[2] not in cells:
         abort(400, "Name the slice field to check.")
@@ -184,6 +185,14 @@ def clone_slice(request_id: int, slice_id: int):
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def _require_filing() -> None:
+    """The form and its editor (imports cost work) are for those who may file a request."""
+    policy.require(
+        policy.can_file_requests(current_user),
+        "You are in no working group, so you cannot file requests.",
+    )
 
 
 def _editable(request_id: int):

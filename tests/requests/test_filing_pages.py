@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from deftweb.models import Membership, Request, RequestStatus, db
+from deftweb.models import GlobalRole, Membership, Request, RequestStatus, db
 from deftweb.requests import filing
 from tests.requests.filing_data import form_fields, mc_document
 
@@ -321,3 +321,20 @@ def test_a_cell_check_needs_a_known_field(client, member):
 @pytest.mark.parametrize("template", ["abc", "999999", ""])
 def test_an_unknown_template_in_the_address_is_ignored(client, member, template):
     assert client.get(f"/requests/new?template={template}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/requests/new", None),
+        ("/requests/editor", {"op": "paste", "paste": "601229 ttbar 1000"}),
+        ("/requests/editor/cell", {"cell": "slices-0-dsid", "slices-0-dsid": "601229"}),
+    ],
+)
+def test_only_members_of_a_group_open_the_form_and_its_editor(client, make, login_as, path, form):
+    """The form, its editor and its imports (which cost a worker real work) are for people who
+    may file a request: members of some working group."""
+    login_as(make.user(roles=(GlobalRole.PRODUCTION_MANAGER,)))
+    answer = client.get(path) if form is None else client.post(path, data=form, headers=HTMX)
+    assert answer.status_code == 403
+    assert "You are in no working group" in answer.get_data(as_text=True)
