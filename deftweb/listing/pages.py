@@ -28,11 +28,14 @@ EXPORT_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
 class ViewUrls:
-    """Links that keep the current filters, sort and columns, changing one thing each."""
+    """Links that keep the current filters, sort and columns, changing one thing each: only the
+    keys the table knows, each value once (a query string of a thousand repeats is not echoed into
+    every link of the page)."""
 
-    def __init__(self, base: str, args):
+    def __init__(self, base: str, args, known: frozenset[str]):
         self.base = base
-        self.pairs = [(k, v) for k, v in args.items(multi=True) if v != ""]
+        pairs = ((k, v) for k, v in args.items(multi=True) if v != "" and k in known)
+        self.pairs = list(dict.fromkeys(pairs))
 
     def _url(self, pairs) -> str:
         query = urlencode(pairs)
@@ -67,7 +70,7 @@ class ViewUrls:
 
 def render_listing(table: Table, listing: Listing, page: Page | None, base: str, **extra):
     """The full list page, or only the table when htmx asks for the listing fragment."""
-    urls = ViewUrls(base, request.args)
+    urls = ViewUrls(base, request.args, table.query_keys)
     filter_links = {c.key: urls.filtered_by(c.filter_key) for c in table.columns if c.filter_key}
     bulk_actions = extra.pop("bulk_actions", {})
     shown_as = table.shown_as if bulk_actions else None

@@ -19,6 +19,10 @@ from deftweb.models.base import holds
 
 PAGE_SIZE = 50
 PAGE_SIZES = (20, 50, 100, 500)
+#: The view's own query keys beside the filters (the page links add `after`/`before` and `page`).
+VIEW_KEYS = frozenset({"sort", "size", "cols", "after", "before", "page"})
+#: Most values one repeated filter takes (status=running&status=done...).
+MAX_FILTER_VALUES = 50
 #: Beyond this many matches the table says "1,000+" instead of counting them all.
 COUNT_CAP = 1000
 
@@ -90,6 +94,11 @@ class Table:
     def read(self, args) -> "Listing":
         return read_listing(args, self.filters, self.sorts, self.columns, self.model.id)
 
+    @property
+    def query_keys(self) -> frozenset[str]:
+        """What this table's URLs may carry: its filters, sort, size, columns and paging."""
+        return frozenset({f.key for f in self.filters} | VIEW_KEYS)
+
     def query(self, listing: "Listing") -> sa.Select:
         """Every row the listing's filters match, unordered."""
         return sa.select(self.model).where(*listing.clauses)
@@ -157,8 +166,12 @@ def read_listing(
     """Clean the query string: every bad value gets a message under its filter's key."""
     listing = Listing()
     for spec in filters:
-        raw = [v.strip() for v in args.getlist(spec.key) if v.strip()]
+        raw = list(dict.fromkeys(v.strip() for v in args.getlist(spec.key) if v.strip()))
         if not raw:
+            continue
+        if len(raw) > MAX_FILTER_VALUES:
+            listing.values[spec.key] = raw[:MAX_FILTER_VALUES]
+            listing.errors[spec.key] = f"At most {MAX_FILTER_VALUES} values, not {len(raw):,}."
             continue
         listing.values[spec.key] = raw if spec.many else raw[0]
         try:
