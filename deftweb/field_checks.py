@@ -28,8 +28,9 @@ TEXT_LIMITS = {
 
 #: Fields shown and mailed on one line (a description becomes a mail's subject): no line break,
 #: tab or other control character. Every other text field may hold line breaks and tabs only.
-ONE_LINE_FIELDS = frozenset({"description", "reference_link", "brief", "input_dataset", "dsid"})
-ONE_LINE_FIELDS |= {"output_formats"}
+ONE_LINE_FIELDS = frozenset(
+    {"description", "reference_link", "brief", "input_dataset", "dsid", "output_formats"}
+)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_SPACE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
-from deftweb.api import API_PREFIX
 from deftweb.auth.saml import configured_settings
+from deftweb.auth.sessions import is_api_request
 
 #: Directives of the Content-Security-Policy; `form-action` gains the IdP's origin (see below).
 CSP_DIRECTIVES = {
@@ -34,7 +34,7 @@ STATIC_HEADERS = {
     # The pages use no camera, microphone, location, payment, USB or sensors: nor may an embed.
     "Permissions-Policy": (
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), "
-        "gyroscope=(), magnetometer=(), interest-cohort=()"
+        "gyroscope=(), magnetometer=()"
     ),
 }
 
@@ -72,14 +72,10 @@ def add_security_headers(response: Response) -> Response:
         )
     for name, value in STATIC_HEADERS.items():
         headers.setdefault(name, value)
-    if request.endpoint != "static" and (_is_api() or current_user.is_authenticated):
+    if request.endpoint != "static" and (is_api_request() or current_user.is_authenticated):
         # what a signed-in person or an API client reads stays out of every cache
         headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-def _is_api() -> bool:
-    return request.path.startswith(API_PREFIX + "/")
 
 
 def init_security_headers(app: Flask) -> None:
