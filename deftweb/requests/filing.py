@@ -19,7 +19,6 @@ from deftweb.models import (
 from deftweb.requests import slice_store, workflow
 from deftweb.requests.documents import clean_to_document, document_of, slice_document
 from deftweb.requests.validation import Problems, check_submittable, validate_request
-from deftweb.requests.workflow import StaleRequest
 
 #: Slice changes listed one by one in an edit's diff; beyond this, a count.
 DIFF_SLICES_LISTED = 20
@@ -29,11 +28,9 @@ _ROWS = {"working_group": "working_group_id", "project": "project_id"}
 _ROWS |= {"campaign": "campaign_id", "subcampaign": "subcampaign_id", "template": "template_id"}
 
 
-def checked(doc: dict, request_id: int | None = None, *, submitting: bool = False) -> dict:
+def checked(doc: dict, request_id: int | None = None) -> dict:
     """Validate a document; the clean document, or InvalidFields with every problem."""
     clean, problems = validate_request(doc, request_id=request_id)
-    if submitting:
-        check_submittable(clean, problems)
     if problems:
         raise InvalidFields(problems)
     return clean
@@ -74,8 +71,7 @@ def save_draft(
     slices read once, not again for the submission."""
     if not policy.can_edit_request(actor, request):
         raise NotAllowed(f"Only the requester edits request {request.id}, and only as a draft.")
-    if expected_version != request.version:
-        raise StaleRequest(workflow.conflict_message(request, None))
+    workflow.check_version(request, expected_version, None)
     _require_group(actor, clean)
     if submit:
         _require_submittable(clean)
